@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+//!
+//! Main types: [`Article`] (what readers see, with its relations resolved),
+//! [`ArticleInput`] (what importers and editors hand to the store, naming
+//! related things by name), [`Newsroom`], [`IsoWeek`] and [`Slug`].
+
+mod article;
+mod error;
+mod newsroom;
+mod slug;
+mod week;
+
+pub use article::*;
+pub use error::DomainError;
+pub use newsroom::Newsroom;
+pub use slug::Slug;
+pub use week::IsoWeek;
