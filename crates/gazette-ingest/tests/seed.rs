@@ -25,6 +25,7 @@ fn seed_capture_reads_completely() {
     assert_eq!(p.lead.place.as_deref(), Some("YEREVAN"));
     assert_eq!(p.lead.sources, ["Azatutyun"]);
     assert!(p.lead.body[0].starts_with("Prime Minister Nikol Pashinyan said on November 20"));
-    assert_eq!(p.lead.body.len(), 8);
+    assert_eq!(p.lead.body.len(), 9);
+    assert!(p.lead.body[8].starts_with("Neither an Armenian-Azerbaijani peace treaty"));
     assert_eq!(p.footer.as_deref(), Some("The Armenian Mirror-Spectator"));
 }
