@@ -268,7 +268,8 @@ impl ArticleInput {
             Slug::from_text(name).map_err(|_| DomainError::Invalid {
                 what: "name",
                 value: name.clone(),
-                why: "a section, tag, contributor, source or account name needs a letter or digit".into(),
+                why: "a section, tag, contributor, source or account name needs a letter or digit"
+                    .into(),
             })?;
         }
         Ok(())
@@ -283,7 +284,11 @@ mod tests {
         ArticleInput {
             headline: "A headline".into(),
             status: ArticleStatus::Published,
-            published_at: Some("2025-11-25T00:00:00-05:00[America/New_York]".parse().unwrap()),
+            published_at: Some(
+                "2025-11-25T00:00:00-05:00[America/New_York]"
+                    .parse()
+                    .unwrap(),
+            ),
             ..Default::default()
         }
     }
@@ -295,31 +300,49 @@ mod tests {
 
     #[test]
     fn blank_headline_is_refused() {
-        let i = ArticleInput { headline: "  ".into(), ..input() };
+        let i = ArticleInput {
+            headline: "  ".into(),
+            ..input()
+        };
         assert_eq!(i.validate(), Err(DomainError::Empty { what: "headline" }));
     }
 
     #[test]
     fn published_needs_a_time() {
-        let i = ArticleInput { published_at: None, ..input() };
+        let i = ArticleInput {
+            published_at: None,
+            ..input()
+        };
         assert!(i.validate().is_err());
     }
 
     #[test]
     fn names_need_letters() {
-        let i = ArticleInput { sections: vec!["—".into()], ..input() };
+        let i = ArticleInput {
+            sections: vec!["—".into()],
+            ..input()
+        };
         assert!(i.validate().is_err());
     }
 
     #[test]
     fn totals_add_legacy_counts() {
-        let c = Counters { views: 3, legacy_views: 62, comments: 1, legacy_comments: 0 };
+        let c = Counters {
+            views: 3,
+            legacy_views: 62,
+            comments: 1,
+            legacy_comments: 0,
+        };
         assert_eq!((c.total_views(), c.total_comments()), (65, 1));
     }
 
     #[test]
     fn status_round_trips() {
-        for s in [ArticleStatus::Draft, ArticleStatus::Published, ArticleStatus::Withdrawn] {
+        for s in [
+            ArticleStatus::Draft,
+            ArticleStatus::Published,
+            ArticleStatus::Withdrawn,
+        ] {
             assert_eq!(s.as_str().parse::<ArticleStatus>().unwrap(), s);
         }
         assert!("live".parse::<ArticleStatus>().is_err());

@@ -89,7 +89,10 @@ mod tests {
     use rstest::rstest;
 
     #[rstest]
-    #[case("Yerevan Seeks US Help for Release of Armenian Prisoners", "yerevan-seeks-us-help-for-release-of-armenian-prisoners")]
+    #[case(
+        "Yerevan Seeks US Help for Release of Armenian Prisoners",
+        "yerevan-seeks-us-help-for-release-of-armenian-prisoners"
+    )]
     #[case("Armenia & Karabakh", "armenia-karabakh")]
     #[case("Panorama.am", "panorama-am")]
     #[case("  Café — Société  ", "cafe-societe")]

@@ -163,8 +163,14 @@ mod tests {
         let w44: IsoWeek = "2025-W44".parse().unwrap();
         let start = w44.start(&tz);
         let end = w44.end(&tz);
-        assert_eq!(start.to_string(), "2025-10-27T00:00:00-04:00[America/New_York]");
-        assert_eq!(end.to_string(), "2025-11-03T00:00:00-05:00[America/New_York]");
+        assert_eq!(
+            start.to_string(),
+            "2025-10-27T00:00:00-04:00[America/New_York]"
+        );
+        assert_eq!(
+            end.to_string(),
+            "2025-11-03T00:00:00-05:00[America/New_York]"
+        );
         let hours = (end.timestamp().as_second() - start.timestamp().as_second()) / 3600;
         assert_eq!(hours, 169);
     }

@@ -226,8 +226,7 @@ fn is_source_name(s: &str) -> bool {
     let first = s.chars().next();
     (1..=5).contains(&words)
         && first.is_some_and(|c| c.is_alphanumeric())
-        && (first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-            || looks_like_domain(s))
+        && (first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit()) || looks_like_domain(s))
         && !s.ends_with('.')
 }
 
@@ -449,10 +448,7 @@ fn is_name(words: &[&str]) -> bool {
     }
     let capitalized = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     let ok_word = |w: &&str| {
-        capitalized(w)
-            || NAME_PARTICLES.contains(w)
-            || w.starts_with("al-")
-            || w.starts_with("el-")
+        capitalized(w) || NAME_PARTICLES.contains(w) || w.starts_with("al-") || w.starts_with("el-")
     };
     words.iter().all(ok_word)
         && capitalized(words[0])
@@ -515,7 +511,10 @@ mod tests {
 
     fn check(paras: &[&str], want: Want<'_>) {
         let lead = parse_lead(paras);
-        assert_eq!(lead.contributors, want.contributors, "contributors for {paras:?}");
+        assert_eq!(
+            lead.contributors, want.contributors,
+            "contributors for {paras:?}"
+        );
         assert_eq!(lead.credit.as_deref(), want.credit, "credit for {paras:?}");
         assert_eq!(lead.place.as_deref(), want.place, "place for {paras:?}");
         assert_eq!(lead.sources, want.sources, "sources for {paras:?}");
@@ -637,7 +636,11 @@ mod tests {
 
     #[test]
     fn later_paragraphs_are_untouched() {
-        let lead = parse_lead(&["By Ani Hakobyan", "GORIS — One.", "TWO — Not a dateline here."]);
+        let lead = parse_lead(&[
+            "By Ani Hakobyan",
+            "GORIS — One.",
+            "TWO — Not a dateline here.",
+        ]);
         assert_eq!(lead.body, vec!["One.", "TWO — Not a dateline here."]);
     }
 

@@ -33,6 +33,9 @@ mod tests {
     #[test]
     fn markup_in_text_is_escaped() {
         let html = super::paragraphs(&["<script>alert('x')</script> & co".into()]);
-        assert_eq!(html, "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co</p>\n");
+        assert_eq!(
+            html,
+            "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co</p>\n"
+        );
     }
 }

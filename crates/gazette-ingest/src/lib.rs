@@ -29,7 +29,10 @@ pub fn clean_line(s: &str) -> String {
 mod tests {
     #[test]
     fn clean_line_folds_odd_spaces() {
-        assert_eq!(super::clean_line("\u{a0}date\u{a0}2025-11-25 \u{2009} x\t"), "date 2025-11-25 x");
+        assert_eq!(
+            super::clean_line("\u{a0}date\u{a0}2025-11-25 \u{2009} x\t"),
+            "date 2025-11-25 x"
+        );
         assert_eq!(super::clean_line("\u{a0}\u{200b}"), "");
     }
 }

@@ -44,7 +44,8 @@ fn flush(pending: &mut String, out: &mut Vec<String>) {
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
-    s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    s.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// Whether a name should end between `before` and `after`.

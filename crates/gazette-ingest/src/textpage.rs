@@ -151,7 +151,8 @@ pub fn parse_text_page<S: AsRef<str>>(
     let mut lines = Lines::new(text);
 
     let header = lines.expect(HEADER)?;
-    let (date, top_stories_week) = parse_header(&header.text).ok_or_else(|| err(&header, HEADER))?;
+    let (date, top_stories_week) =
+        parse_header(&header.text).ok_or_else(|| err(&header, HEADER))?;
 
     // Related headlines, then the section names on the block's last line.
     // A lone long line is a related headline with no sections after it.
@@ -194,10 +195,7 @@ pub fn parse_text_page<S: AsRef<str>>(
     // "by" and the posting account, on one line or two.
     let by = lines.expect("`by` and the posting account")?;
     let account = if by.text.eq_ignore_ascii_case("by") {
-        lines
-            .expect("the posting account after `by`")?
-            .text
-            .clone()
+        lines.expect("the posting account after `by`")?.text.clone()
     } else if let Some(rest) = by.text.strip_prefix("by ") {
         rest.trim().to_owned()
     } else {
@@ -362,7 +360,10 @@ The Meridian Courier\n";
         assert_eq!(p.lead.contributors, ["Ani Hakobyan"]);
         assert_eq!(p.lead.place.as_deref(), Some("PORT ELLIS"));
         assert_eq!(p.lead.sources, ["Meridian Wire"]);
-        assert_eq!(p.lead.body, ["The council voted 7 to 2 on Monday.", "Work begins in May."]);
+        assert_eq!(
+            p.lead.body,
+            ["The council voted 7 to 2 on Monday.", "Work begins in May."]
+        );
         assert_eq!(p.footer.as_deref(), Some("The Meridian Courier"));
         assert_eq!(p.week().to_string(), "2025-W10");
     }
@@ -383,7 +384,10 @@ The Meridian Courier\n";
             "2025-03-04T00:00:00-05:00[America/New_York]"
         );
         assert_eq!((a.legacy_views, a.legacy_comments), (1204, 3));
-        assert_eq!(a.body_html, "<p>The council voted 7 to 2 on Monday.</p>\n<p>Work begins in May.</p>\n");
+        assert_eq!(
+            a.body_html,
+            "<p>The council voted 7 to 2 on Monday.</p>\n<p>Work begins in May.</p>\n"
+        );
         assert_eq!(a.account.as_deref(), Some("The Meridian Desk"));
         a.validate().unwrap();
     }

@@ -16,9 +16,15 @@ fn seed_capture_reads_completely() {
     assert_eq!(p.date.to_string(), "2025-11-25");
     assert_eq!(p.top_stories_week, 48);
     assert_eq!(p.week().to_string(), "2025-W48");
-    assert_eq!(p.related_headlines, ["Several of the former officials of Artsakh on trial in Baku"]);
+    assert_eq!(
+        p.related_headlines,
+        ["Several of the former officials of Artsakh on trial in Baku"]
+    );
     assert_eq!(p.sections, ["Armenia & Karabakh", "International"]);
-    assert_eq!(p.headline, "Yerevan Seeks US Help for Release of Armenian Prisoners");
+    assert_eq!(
+        p.headline,
+        "Yerevan Seeks US Help for Release of Armenian Prisoners"
+    );
     assert_eq!(p.account, "The Armenian Mirror-Spectator");
     assert_eq!((p.views, p.comments), (62, 0));
     assert_eq!(p.lead.contributors, ["Shoghik Galstian"]);

@@ -1,1 +1,707 @@
+#![doc = include_str!("../README.md")]
+//!
+//! [`SqliteStore`] implements [`gazette_store::Store`]; rows are read into
+//! private structs in [`rows`] and turned into domain types there, so no
+//! SQLite type leaves this crate.
 
+mod rows;
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use sqlx::{
+    Sqlite, SqlitePool, Transaction,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use gazette_domain::{
+    Article, ArticleInput, ArticleSummary, Contributor, Dateline, Section, Slug, Source, TopStory,
+};
+use gazette_store::{DailyViews, Page, Saved, Store, StoreError, StoreResult, WeekWindow};
+
+use rows::{ArticleRow, NamedRow, SectionRow, SourceRow, SummaryRow};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Gazette's store in one SQLite database file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+/// Turns a sqlx error into the store's error, keeping "no row" and
+/// uniqueness clashes apart from real failures.
+fn db_err(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict(d.message().to_owned())
+        }
+        e => StoreError::other(e),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (and, with `create`, creates) the database file at `path`,
+    /// then applies pending migrations.
+    pub async fn open(path: &Path, create: bool) -> StoreResult<Self> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(create);
+        Self::connect(opts, 8).await
+    }
+
+    /// A private in-memory database, for tests.
+    pub async fn memory() -> StoreResult<Self> {
+        let opts = SqliteConnectOptions::from_str("sqlite::memory:").map_err(db_err)?;
+        // One connection: every connection to :memory: is its own database.
+        Self::connect(opts, 1).await
+    }
+
+    async fn connect(opts: SqliteConnectOptions, max: u32) -> StoreResult<Self> {
+        let opts = opts
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true)
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-32000");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .min_connections(1)
+            .connect_with(opts)
+            .await
+            .map_err(db_err)?;
+        MIGRATOR.run(&pool).await.map_err(StoreError::other)?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Waits for queries in flight and closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Finds or creates the row with `name`'s slug in one of the simple name
+/// tables and returns its id. The first spelling of a name is kept.
+async fn ensure_named(
+    tx: &mut Transaction<'_, Sqlite>,
+    table: NamedTable,
+    name: &str,
+) -> StoreResult<i64> {
+    let slug = Slug::from_text(name)?;
+    let sql = match table {
+        NamedTable::Accounts => {
+            "INSERT INTO accounts (slug, name) VALUES (?1, ?2) \
+             ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id"
+        }
+        NamedTable::Sections => {
+            "INSERT INTO sections (slug, name) VALUES (?1, ?2) \
+             ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id"
+        }
+        NamedTable::Contributors => {
+            "INSERT INTO contributors (slug, name) VALUES (?1, ?2) \
+             ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id"
+        }
+        NamedTable::Sources => {
+            "INSERT INTO sources (slug, name, url) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id"
+        }
+        NamedTable::Tags => {
+            "INSERT INTO tags (slug, name) VALUES (?1, ?2) \
+             ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id"
+        }
+    };
+    let url = matches!(table, NamedTable::Sources)
+        .then(|| source_url(name))
+        .flatten();
+    sqlx::query_scalar(sql)
+        .bind(slug.as_str())
+        .bind(name.trim())
+        .bind(url)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(db_err)
+}
+
+#[derive(Clone, Copy)]
+enum NamedTable {
+    Accounts,
+    Sections,
+    Contributors,
+    Sources,
+    Tags,
+}
+
+/// A source named like a web address ("Panorama.am") links to that site.
+fn source_url(name: &str) -> Option<String> {
+    let n = name.trim();
+    let tld = n.rsplit('.').next()?;
+    let looks = !n.contains(' ')
+        && n.contains('.')
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_alphabetic());
+    looks.then(|| format!("https://{}", n.to_ascii_lowercase()))
+}
+
+/// The first free slug among `base`, `base-2`, `base-3`, ...
+async fn free_slug(tx: &mut Transaction<'_, Sqlite>, base: &Slug) -> StoreResult<Slug> {
+    let mut candidate = base.clone();
+    for n in 2..10_000 {
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?1")
+            .bind(candidate.as_str())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_err)?;
+        if taken.is_none() {
+            return Ok(candidate);
+        }
+        candidate = base.with_suffix(n);
+    }
+    Err(StoreError::Conflict(format!("no free slug for `{base}`")))
+}
+
+/// Which listing a summary query is for. Each variant maps to a fixed SQL
+/// filter; user input only ever arrives as bound parameters.
+#[derive(Clone, Copy)]
+enum Listing {
+    Latest,
+    Section(i64),
+    Contributor(i64),
+    Source(i64),
+}
+
+/// The columns of an [`ArticleSummary`] row, shared by every listing query.
+/// A macro, not a `const`, so that each query stays one static string.
+macro_rules! summary_columns {
+    () => {
+        "a.id, a.slug, a.headline, a.standfirst, a.published_at, a.time_zone, \
+         a.views, a.legacy_views, a.comments, a.legacy_comments, \
+         (SELECT s.slug FROM article_sections x JOIN sections s ON s.id = x.section_id \
+           WHERE x.article_id = a.id ORDER BY x.position LIMIT 1) AS section_slug, \
+         (SELECT s.name FROM article_sections x JOIN sections s ON s.id = x.section_id \
+           WHERE x.article_id = a.id ORDER BY x.position LIMIT 1) AS section_name"
+    };
+}
+
+/// A listing query: published, live articles matching `$filter` (which
+/// binds `?4`), newest first, one page.
+macro_rules! listing_query {
+    ($filter:literal) => {
+        concat!(
+            "SELECT ",
+            summary_columns!(),
+            ", 0 AS week_views FROM articles a \
+             WHERE a.status = 'published' AND a.published_at <= ?1 AND ",
+            $filter,
+            " ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+        )
+    };
+}
+
+impl SqliteStore {
+    async fn summaries(&self, listing: Listing, page: Page) -> StoreResult<Vec<ArticleSummary>> {
+        let (sql, key) = match listing {
+            Listing::Latest => (listing_query!("?4 = 0"), 0),
+            Listing::Section(id) => (
+                listing_query!(
+                    "a.id IN (SELECT article_id FROM article_sections WHERE section_id = ?4)"
+                ),
+                id,
+            ),
+            Listing::Contributor(id) => (
+                listing_query!(
+                    "a.id IN (SELECT article_id FROM article_contributors WHERE contributor_id = ?4)"
+                ),
+                id,
+            ),
+            Listing::Source(id) => (
+                listing_query!(
+                    "a.id IN (SELECT article_id FROM article_sources WHERE source_id = ?4)"
+                ),
+                id,
+            ),
+        };
+        let rows: Vec<SummaryRow> = sqlx::query_as(sql)
+            .bind(Timestamp::now().as_second())
+            .bind(i64::from(page.size))
+            .bind(page.offset() as i64)
+            .bind(key)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        self.finish_summaries(rows).await
+    }
+
+    /// Loads the bylines of a page of summaries in one query.
+    async fn finish_summaries(&self, rows: Vec<SummaryRow>) -> StoreResult<Vec<ArticleSummary>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = format!(
+            "[{}]",
+            rows.iter()
+                .map(|r| r.id.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let people: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT x.article_id, c.slug, c.name FROM article_contributors x \
+             JOIN contributors c ON c.id = x.contributor_id \
+             WHERE x.article_id IN (SELECT value FROM json_each(?1)) \
+             ORDER BY x.article_id, x.position",
+        )
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|r| {
+                let mine = people
+                    .iter()
+                    .filter(|p| p.0 == r.id)
+                    .map(|p| NamedRow {
+                        slug: p.1.clone(),
+                        name: p.2.clone(),
+                    })
+                    .collect();
+                r.into_summary(mine)
+            })
+            .collect()
+    }
+
+    async fn article_by_id(&self, id: i64) -> StoreResult<Article> {
+        let row: ArticleRow = sqlx::query_as(
+            "SELECT a.*, ac.slug AS account_slug, ac.name AS account_name FROM articles a \
+             LEFT JOIN accounts ac ON ac.id = a.account_id WHERE a.id = ?1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let sections: Vec<SectionRow> = sqlx::query_as(
+            "SELECT s.id, s.slug, s.name, s.parent_id FROM article_sections x \
+             JOIN sections s ON s.id = x.section_id WHERE x.article_id = ?1 ORDER BY x.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let contributors: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT c.id, c.slug, c.name, c.bio FROM article_contributors x \
+             JOIN contributors c ON c.id = x.contributor_id WHERE x.article_id = ?1 \
+             ORDER BY x.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let sources: Vec<SourceRow> = sqlx::query_as(
+            "SELECT s.id, s.slug, s.name, s.url FROM article_sources x \
+             JOIN sources s ON s.id = x.source_id WHERE x.article_id = ?1 ORDER BY x.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let tags: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT t.id, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+             WHERE x.article_id = ?1 ORDER BY x.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let related: Vec<String> = sqlx::query_scalar(
+            "SELECT headline FROM article_related WHERE article_id = ?1 ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+
+        let mut article = row.into_article()?;
+        article.sections = sections
+            .into_iter()
+            .map(SectionRow::into_section)
+            .collect::<StoreResult<_>>()?;
+        article.contributors = contributors
+            .into_iter()
+            .map(|(id, slug, name, bio)| {
+                Ok(Contributor {
+                    id: gazette_domain::ContributorId(id),
+                    slug: rows::slug(slug)?,
+                    name,
+                    bio,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        article.dateline = Dateline {
+            place: article.dateline.place,
+            sources: sources
+                .into_iter()
+                .map(SourceRow::into_source)
+                .collect::<StoreResult<_>>()?,
+        };
+        article.tags = tags
+            .into_iter()
+            .map(|(id, slug, name)| {
+                Ok(gazette_domain::Tag {
+                    id: gazette_domain::TagId(id),
+                    slug: rows::slug(slug)?,
+                    name,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        article.related_headlines = related;
+        Ok(article)
+    }
+
+    async fn link_all(
+        tx: &mut Transaction<'_, Sqlite>,
+        article: i64,
+        table: NamedTable,
+        names: &[String],
+    ) -> StoreResult<()> {
+        let sql = match table {
+            NamedTable::Sections => {
+                "INSERT OR IGNORE INTO article_sections (article_id, section_id, position) VALUES (?1, ?2, ?3)"
+            }
+            NamedTable::Contributors => {
+                "INSERT OR IGNORE INTO article_contributors (article_id, contributor_id, position) VALUES (?1, ?2, ?3)"
+            }
+            NamedTable::Sources => {
+                "INSERT OR IGNORE INTO article_sources (article_id, source_id, position) VALUES (?1, ?2, ?3)"
+            }
+            NamedTable::Tags => {
+                "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES (?1, ?2, ?3)"
+            }
+            NamedTable::Accounts => unreachable!("accounts are not linked by list"),
+        };
+        for (position, name) in names.iter().enumerate() {
+            let id = ensure_named(tx, table, name).await?;
+            sqlx::query(sql)
+                .bind(article)
+                .bind(id)
+                .bind(position as i64)
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn save_article(&self, input: &ArticleInput) -> StoreResult<Saved> {
+        input.validate()?;
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+
+        let existing: Option<(i64, String)> = match &input.import_key {
+            Some(key) => sqlx::query_as("SELECT id, slug FROM articles WHERE import_key = ?1")
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?,
+            None => None,
+        };
+        let account_id = match &input.account {
+            Some(name) => Some(ensure_named(&mut tx, NamedTable::Accounts, name).await?),
+            None => None,
+        };
+        let published_at = input
+            .published_at
+            .as_ref()
+            .map(|z| z.timestamp().as_second());
+        let time_zone = input
+            .published_at
+            .as_ref()
+            .and_then(|z| z.time_zone().iana_name().map(str::to_owned))
+            .unwrap_or_else(|| "UTC".to_owned());
+        let now = Timestamp::now().as_second();
+
+        let (id, slug, created) = match existing {
+            Some((id, slug)) => {
+                sqlx::query(
+                    "UPDATE articles SET headline = ?2, standfirst = ?3, body_html = ?4, \
+                     language = ?5, status = ?6, published_at = ?7, time_zone = ?8, \
+                     updated_at = ?9, account_id = ?10, credit = ?11, dateline_place = ?12, \
+                     footer = ?13, legacy_views = ?14, legacy_comments = ?15 WHERE id = ?1",
+                )
+                .bind(id)
+                .bind(input.headline.trim())
+                .bind(&input.standfirst)
+                .bind(&input.body_html)
+                .bind(&input.language)
+                .bind(input.status.as_str())
+                .bind(published_at)
+                .bind(&time_zone)
+                .bind(now)
+                .bind(account_id)
+                .bind(&input.credit)
+                .bind(&input.dateline_place)
+                .bind(&input.footer)
+                .bind(input.legacy_views as i64)
+                .bind(input.legacy_comments as i64)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                for sql in [
+                    "DELETE FROM article_sections WHERE article_id = ?1",
+                    "DELETE FROM article_contributors WHERE article_id = ?1",
+                    "DELETE FROM article_sources WHERE article_id = ?1",
+                    "DELETE FROM article_tags WHERE article_id = ?1",
+                    "DELETE FROM article_related WHERE article_id = ?1",
+                ] {
+                    sqlx::query(sql)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                }
+                (id, rows::slug(slug)?, false)
+            }
+            None => {
+                let base = match &input.slug {
+                    Some(s) => s.clone(),
+                    None => Slug::from_text(&input.headline)?,
+                };
+                let slug = free_slug(&mut tx, &base).await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO articles (import_key, slug, headline, standfirst, body_html, \
+                     language, status, published_at, time_zone, updated_at, account_id, credit, \
+                     dateline_place, footer, legacy_views, legacy_comments) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+                     RETURNING id",
+                )
+                .bind(&input.import_key)
+                .bind(slug.as_str())
+                .bind(input.headline.trim())
+                .bind(&input.standfirst)
+                .bind(&input.body_html)
+                .bind(&input.language)
+                .bind(input.status.as_str())
+                .bind(published_at)
+                .bind(&time_zone)
+                .bind(now)
+                .bind(account_id)
+                .bind(&input.credit)
+                .bind(&input.dateline_place)
+                .bind(&input.footer)
+                .bind(input.legacy_views as i64)
+                .bind(input.legacy_comments as i64)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                (id, slug, true)
+            }
+        };
+
+        Self::link_all(&mut tx, id, NamedTable::Sections, &input.sections).await?;
+        Self::link_all(&mut tx, id, NamedTable::Contributors, &input.contributors).await?;
+        Self::link_all(&mut tx, id, NamedTable::Sources, &input.sources).await?;
+        Self::link_all(&mut tx, id, NamedTable::Tags, &input.tags).await?;
+        for (position, headline) in input.related_headlines.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO article_related (article_id, position, headline) VALUES (?1, ?2, ?3)",
+            )
+            .bind(id)
+            .bind(position as i64)
+            .bind(headline)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(Saved {
+            id: gazette_domain::ArticleId(id),
+            slug,
+            created,
+        })
+    }
+
+    async fn article_by_slug(&self, slug: &str) -> StoreResult<Article> {
+        let id: i64 = sqlx::query_scalar(
+            "SELECT id FROM articles WHERE slug = ?1 AND status = 'published' \
+             AND published_at <= ?2",
+        )
+        .bind(slug)
+        .bind(Timestamp::now().as_second())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        self.article_by_id(id).await
+    }
+
+    async fn latest_articles(&self, page: Page) -> StoreResult<Vec<ArticleSummary>> {
+        self.summaries(Listing::Latest, page).await
+    }
+
+    async fn count_published(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?1",
+        )
+        .bind(Timestamp::now().as_second())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    async fn sections(&self) -> StoreResult<Vec<Section>> {
+        let rows: Vec<SectionRow> = sqlx::query_as(
+            "SELECT id, slug, name, parent_id FROM sections \
+             ORDER BY parent_id IS NOT NULL, name COLLATE NOCASE",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter().map(SectionRow::into_section).collect()
+    }
+
+    async fn ensure_section(&self, name: &str, parent: Option<&str>) -> StoreResult<Section> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let parent_id = match parent {
+            Some(p) => Some(ensure_named(&mut tx, NamedTable::Sections, p).await?),
+            None => None,
+        };
+        let id = ensure_named(&mut tx, NamedTable::Sections, name).await?;
+        if parent_id.is_some() && parent_id != Some(id) {
+            sqlx::query("UPDATE sections SET parent_id = ?2 WHERE id = ?1")
+                .bind(id)
+                .bind(parent_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        let row: SectionRow =
+            sqlx::query_as("SELECT id, slug, name, parent_id FROM sections WHERE id = ?1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        row.into_section()
+    }
+
+    async fn section_by_slug(&self, slug: &str) -> StoreResult<Section> {
+        let row: SectionRow =
+            sqlx::query_as("SELECT id, slug, name, parent_id FROM sections WHERE slug = ?1")
+                .bind(slug)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+        row.into_section()
+    }
+
+    async fn articles_in_section(
+        &self,
+        section: &Section,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        self.summaries(Listing::Section(section.id.0), page).await
+    }
+
+    async fn contributor_by_slug(&self, slug: &str) -> StoreResult<Contributor> {
+        let (id, slug, name, bio): (i64, String, String, Option<String>) =
+            sqlx::query_as("SELECT id, slug, name, bio FROM contributors WHERE slug = ?1")
+                .bind(slug)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(Contributor {
+            id: gazette_domain::ContributorId(id),
+            slug: rows::slug(slug)?,
+            name,
+            bio,
+        })
+    }
+
+    async fn articles_by_contributor(
+        &self,
+        contributor: &Contributor,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        self.summaries(Listing::Contributor(contributor.id.0), page)
+            .await
+    }
+
+    async fn source_by_slug(&self, slug: &str) -> StoreResult<Source> {
+        let row: SourceRow =
+            sqlx::query_as("SELECT id, slug, name, url FROM sources WHERE slug = ?1")
+                .bind(slug)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+        row.into_source()
+    }
+
+    async fn articles_from_source(
+        &self,
+        source: &Source,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        self.summaries(Listing::Source(source.id.0), page).await
+    }
+
+    async fn add_daily_views(&self, views: &[DailyViews]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        for v in views {
+            let n = v.views as i64;
+            sqlx::query(
+                "INSERT INTO article_daily_views (article_id, day, views) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (article_id, day) DO UPDATE SET views = views + excluded.views",
+            )
+            .bind(v.article.0)
+            .bind(v.day.to_string())
+            .bind(n)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query("UPDATE articles SET views = views + ?2 WHERE id = ?1")
+                .bind(v.article.0)
+                .bind(n)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn top_stories(&self, week: WeekWindow, limit: u32) -> StoreResult<Vec<TopStory>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            summary_columns!(),
+            ", COALESCE(w.views, 0) AS week_views FROM articles a \
+             LEFT JOIN (SELECT article_id, SUM(views) AS views FROM article_daily_views \
+                        WHERE day BETWEEN ?1 AND ?2 GROUP BY article_id) w ON w.article_id = a.id \
+             WHERE a.status = 'published' AND a.published_at >= ?3 AND a.published_at < ?4 \
+               AND a.published_at <= ?6 \
+             ORDER BY week_views DESC, a.comments DESC, a.published_at DESC, a.id DESC LIMIT ?5"
+        );
+        let rows: Vec<SummaryRow> = sqlx::query_as(SQL)
+            .bind(week.first_day.to_string())
+            .bind(week.last_day.to_string())
+            .bind(week.published_from.as_second())
+            .bind(week.published_until.as_second())
+            .bind(i64::from(limit))
+            .bind(Timestamp::now().as_second())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+        let week_views: Vec<u64> = rows.iter().map(|r| r.week_views as u64).collect();
+        let summaries = self.finish_summaries(rows).await?;
+        Ok(summaries
+            .into_iter()
+            .zip(week_views)
+            .enumerate()
+            .map(|(i, (article, week_views))| TopStory {
+                rank: i as u32 + 1,
+                article,
+                week_views,
+            })
+            .collect())
+    }
+}

@@ -1,1 +1,165 @@
+#![doc = include_str!("../README.md")]
 
+use async_trait::async_trait;
+use jiff::{Timestamp, civil::Date, tz::TimeZone};
+
+use gazette_domain::{
+    Article, ArticleId, ArticleInput, ArticleSummary, Contributor, DomainError, IsoWeek, Section,
+    Slug, Source, TopStory,
+};
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+/// Why a store call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The change clashes with what is stored (a taken slug or key).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The input breaks a rule of the newsroom model.
+    #[error(transparent)]
+    Invalid(#[from] DomainError),
+    /// The database failed; the message is for logs, not for readers.
+    #[error("database error: {0}")]
+    Other(Box<dyn std::error::Error + Send + Sync>),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One page of a listing, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// 1-based page number.
+    pub number: u32,
+    pub size: u32,
+}
+
+impl Page {
+    pub fn new(number: u32, size: u32) -> Self {
+        Page {
+            number: number.max(1),
+            size: size.clamp(1, 200),
+        }
+    }
+
+    pub fn offset(&self) -> u64 {
+        u64::from(self.number - 1) * u64::from(self.size)
+    }
+}
+
+/// What `save_article` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub id: ArticleId,
+    pub slug: Slug,
+    /// False when an article with the same import key was updated.
+    pub created: bool,
+}
+
+/// Views counted for one article on one day of the newsroom's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DailyViews {
+    pub article: ArticleId,
+    pub day: Date,
+    pub views: u64,
+}
+
+/// The instants and days that bound a ranking week, worked out by the
+/// caller in the newsroom's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeekWindow {
+    /// First and last day of the week (Monday, Sunday).
+    pub first_day: Date,
+    pub last_day: Date,
+    /// Stories published from this instant on are eligible...
+    pub published_from: Timestamp,
+    /// ...up to (not including) this one: the end of the week.
+    pub published_until: Timestamp,
+}
+
+/// Everything Gazette asks of a database.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates or updates an article with its sections, contributors,
+    /// sources, account and related headlines, in one transaction. An
+    /// article with the same `import_key` is updated, never duplicated.
+    async fn save_article(&self, input: &ArticleInput) -> StoreResult<Saved>;
+
+    /// A published article by slug, with every relation resolved.
+    async fn article_by_slug(&self, slug: &str) -> StoreResult<Article>;
+
+    /// Published articles, newest first.
+    async fn latest_articles(&self, page: Page) -> StoreResult<Vec<ArticleSummary>>;
+
+    /// Number of published articles.
+    async fn count_published(&self) -> StoreResult<u64>;
+
+    /// Every section, parents before children, in name order.
+    async fn sections(&self) -> StoreResult<Vec<Section>>;
+
+    /// Creates a section (under `parent`, a section name) unless one with
+    /// the same slug exists; returns it either way.
+    async fn ensure_section(&self, name: &str, parent: Option<&str>) -> StoreResult<Section>;
+
+    async fn section_by_slug(&self, slug: &str) -> StoreResult<Section>;
+    async fn articles_in_section(
+        &self,
+        section: &Section,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+
+    async fn contributor_by_slug(&self, slug: &str) -> StoreResult<Contributor>;
+    async fn articles_by_contributor(
+        &self,
+        contributor: &Contributor,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+
+    async fn source_by_slug(&self, slug: &str) -> StoreResult<Source>;
+    async fn articles_from_source(
+        &self,
+        source: &Source,
+        page: Page,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+
+    /// Adds counted views to the per-article, per-day counters and to the
+    /// articles' totals, all in one transaction.
+    async fn add_daily_views(&self, views: &[DailyViews]) -> StoreResult<()>;
+
+    /// The week's ranking: published stories in the window, by views during
+    /// the week, then approved comments, then recency.
+    async fn top_stories(&self, week: WeekWindow, limit: u32) -> StoreResult<Vec<TopStory>>;
+}
+
+/// How many weeks of stories compete in a week's ranking: the week itself
+/// and the three before it.
+pub const TOP_STORIES_WEEKS: u8 = 4;
+
+impl WeekWindow {
+    /// The ranking window of `week` on the wall clock of `tz`: its seven
+    /// days, and stories published from Monday 00:00 three weeks earlier up
+    /// to the end of the week.
+    pub fn for_week(week: IsoWeek, tz: &TimeZone) -> Self {
+        let mut first = week;
+        for _ in 1..TOP_STORIES_WEEKS {
+            first = first.previous();
+        }
+        WeekWindow {
+            first_day: week.monday(),
+            last_day: week.sunday(),
+            published_from: first.start(tz).timestamp(),
+            published_until: week.end(tz).timestamp(),
+        }
+    }
+}
+
+impl StoreError {
+    /// Wraps a backend error.
+    pub fn other(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StoreError::Other(Box::new(e))
+    }
+}

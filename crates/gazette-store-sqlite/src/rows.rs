@@ -1,0 +1,203 @@
+//! Database rows and their conversion to domain types. These types never
+//! leave the crate.
+
+use jiff::{Timestamp, ZonedDateTime, tz::TimeZone};
+use sqlx::FromRow;
+
+use gazette_domain::{
+    Account, AccountId, Article, ArticleId, ArticleStatus, ArticleSummary, Counters, Dateline,
+    NamedRef, Section, SectionId, Slug, Source, SourceId,
+};
+use gazette_store::{StoreError, StoreResult};
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Other(format!("stored {what} is unreadable: {e}").into())
+}
+
+pub fn slug(s: String) -> StoreResult<Slug> {
+    Slug::parse(&s).map_err(|e| corrupt("slug", e))
+}
+
+pub fn ts(secs: i64) -> StoreResult<Timestamp> {
+    Timestamp::from_second(secs).map_err(|e| corrupt("time", e))
+}
+
+pub fn zoned(secs: i64, tz: &str) -> StoreResult<ZonedDateTime> {
+    let tz = TimeZone::get(tz).map_err(|e| corrupt("time zone", e))?;
+    Ok(ts(secs)?.to_zoned_datetime(tz))
+}
+
+fn count(n: i64) -> u64 {
+    n.max(0) as u64
+}
+
+#[derive(FromRow)]
+pub struct ArticleRow {
+    id: i64,
+    slug: String,
+    headline: String,
+    standfirst: Option<String>,
+    body_html: String,
+    language: String,
+    status: String,
+    published_at: Option<i64>,
+    time_zone: String,
+    updated_at: i64,
+    credit: Option<String>,
+    dateline_place: Option<String>,
+    footer: Option<String>,
+    views: i64,
+    comments: i64,
+    legacy_views: i64,
+    legacy_comments: i64,
+    account_id: Option<i64>,
+    account_slug: Option<String>,
+    account_name: Option<String>,
+}
+
+impl ArticleRow {
+    /// The article without its lists (sections, bylines, sources, tags,
+    /// related headlines), which the caller loads separately.
+    pub fn into_article(self) -> StoreResult<Article> {
+        let account = match (self.account_id, self.account_slug, self.account_name) {
+            (Some(id), Some(s), Some(name)) => Some(Account {
+                id: AccountId(id),
+                slug: slug(s)?,
+                name,
+            }),
+            _ => None,
+        };
+        Ok(Article {
+            id: ArticleId(self.id),
+            slug: slug(self.slug)?,
+            headline: self.headline,
+            standfirst: self.standfirst,
+            body_html: self.body_html,
+            language: self.language,
+            status: self
+                .status
+                .parse::<ArticleStatus>()
+                .map_err(|e| corrupt("status", e))?,
+            published_at: self
+                .published_at
+                .map(|p| zoned(p, &self.time_zone))
+                .transpose()?,
+            updated_at: zoned(self.updated_at, &self.time_zone)?,
+            sections: Vec::new(),
+            tags: Vec::new(),
+            contributors: Vec::new(),
+            credit: self.credit,
+            account,
+            dateline: Dateline {
+                place: self.dateline_place,
+                sources: Vec::new(),
+            },
+            related_headlines: Vec::new(),
+            footer: self.footer,
+            counters: Counters {
+                views: count(self.views),
+                legacy_views: count(self.legacy_views),
+                comments: count(self.comments),
+                legacy_comments: count(self.legacy_comments),
+            },
+        })
+    }
+}
+
+#[derive(FromRow)]
+pub struct SummaryRow {
+    pub id: i64,
+    slug: String,
+    headline: String,
+    standfirst: Option<String>,
+    published_at: Option<i64>,
+    time_zone: String,
+    views: i64,
+    legacy_views: i64,
+    comments: i64,
+    legacy_comments: i64,
+    section_slug: Option<String>,
+    section_name: Option<String>,
+    pub week_views: i64,
+}
+
+pub struct NamedRow {
+    pub slug: String,
+    pub name: String,
+}
+
+impl SummaryRow {
+    pub fn into_summary(self, contributors: Vec<NamedRow>) -> StoreResult<ArticleSummary> {
+        let section = match (self.section_slug, self.section_name) {
+            (Some(s), Some(name)) => Some(NamedRef {
+                slug: slug(s)?,
+                name,
+            }),
+            _ => None,
+        };
+        Ok(ArticleSummary {
+            id: ArticleId(self.id),
+            slug: slug(self.slug)?,
+            headline: self.headline,
+            standfirst: self.standfirst,
+            published_at: self
+                .published_at
+                .map(|p| zoned(p, &self.time_zone))
+                .transpose()?,
+            section,
+            contributors: contributors
+                .into_iter()
+                .map(|c| {
+                    Ok(NamedRef {
+                        slug: slug(c.slug)?,
+                        name: c.name,
+                    })
+                })
+                .collect::<StoreResult<_>>()?,
+            counters: Counters {
+                views: count(self.views),
+                legacy_views: count(self.legacy_views),
+                comments: count(self.comments),
+                legacy_comments: count(self.legacy_comments),
+            },
+        })
+    }
+}
+
+#[derive(FromRow)]
+pub struct SectionRow {
+    id: i64,
+    slug: String,
+    name: String,
+    parent_id: Option<i64>,
+}
+
+impl SectionRow {
+    pub fn into_section(self) -> StoreResult<Section> {
+        Ok(Section {
+            id: SectionId(self.id),
+            slug: slug(self.slug)?,
+            name: self.name,
+            parent: self.parent_id.map(SectionId),
+        })
+    }
+}
+
+#[derive(FromRow)]
+pub struct SourceRow {
+    id: i64,
+    slug: String,
+    name: String,
+    url: Option<String>,
+}
+
+impl SourceRow {
+    pub fn into_source(self) -> StoreResult<Source> {
+        Ok(Source {
+            id: SourceId(self.id),
+            slug: slug(self.slug)?,
+            name: self.name,
+            url: self.url,
+        })
+    }
+}
