@@ -1,0 +1,50 @@
+//! The stylesheet, health check and the catch-all 404.
+
+use std::sync::OnceLock;
+
+use axum::{
+    extract::Path,
+    http::header,
+    response::{IntoResponse, Response},
+};
+
+use crate::AppError;
+
+const CSS: &str = include_str!("../../static/gazette.css");
+
+/// The stylesheet's URL carries a hash of its content, so it can be cached
+/// for a year and still change with a new release.
+pub fn css_href() -> String {
+    static HREF: OnceLock<String> = OnceLock::new();
+    HREF.get_or_init(|| {
+        // FNV-1a: stable across builds and platforms, unlike std's hasher.
+        let mut h: u64 = 0xcbf29ce484222325;
+        for b in CSS.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100000001b3);
+        }
+        format!("/static/gazette.css?v={:08x}", h as u32)
+    })
+    .clone()
+}
+
+pub async fn file(Path(file): Path<String>) -> Result<Response, AppError> {
+    match file.as_str() {
+        "gazette.css" => Ok((
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            CSS,
+        )
+            .into_response()),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}

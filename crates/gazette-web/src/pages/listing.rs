@@ -1,0 +1,129 @@
+//! Section, contributor and source pages: a heading and the stories filed
+//! under it, newest first, paged.
+
+use axum::{
+    extract::{Path, Query, State},
+    response::Response,
+};
+use gazette_domain::ArticleSummary;
+use gazette_store::{Page, StoreResult};
+use minijinja::context;
+
+use crate::views::v;
+use serde::Serialize;
+
+use crate::{
+    AppError, AppState,
+    pages::{PAGE_SIZE, PageQuery, page},
+    views::{Layout, Pager, SummaryView},
+};
+
+/// What a listing page says about its subject.
+#[derive(Serialize)]
+struct Subject {
+    /// "Section", "Contributor", "Source".
+    kind: &'static str,
+    name: String,
+    href: String,
+    /// A link out, for sources with a site of their own.
+    website: Option<String>,
+    bio: Option<String>,
+}
+
+pub async fn section(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let section = state.store.section_by_slug(&slug).await?;
+    let subject = Subject {
+        kind: "Section",
+        name: section.name.clone(),
+        href: format!("/sections/{}", section.slug),
+        website: None,
+        bio: None,
+    };
+    let store = state.store.clone();
+    render(&state, subject, Some(&slug), q, |p| async move {
+        store.articles_in_section(&section, p).await
+    })
+    .await
+}
+
+pub async fn contributor(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let person = state.store.contributor_by_slug(&slug).await?;
+    let subject = Subject {
+        kind: "Contributor",
+        name: person.name.clone(),
+        href: format!("/contributors/{}", person.slug),
+        website: None,
+        bio: person.bio.clone(),
+    };
+    let store = state.store.clone();
+    render(&state, subject, None, q, |p| async move {
+        store.articles_by_contributor(&person, p).await
+    })
+    .await
+}
+
+pub async fn source(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let source = state.store.source_by_slug(&slug).await?;
+    let subject = Subject {
+        kind: "Source",
+        name: source.name.clone(),
+        href: format!("/sources/{}", source.slug),
+        website: source.url.clone(),
+        bio: None,
+    };
+    let store = state.store.clone();
+    render(&state, subject, None, q, |p| async move {
+        store.articles_from_source(&source, p).await
+    })
+    .await
+}
+
+async fn render<F, Fut>(
+    state: &AppState,
+    subject: Subject,
+    section: Option<&str>,
+    q: PageQuery,
+    load: F,
+) -> Result<Response, AppError>
+where
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = StoreResult<Vec<ArticleSummary>>>,
+{
+    let number = q.page.unwrap_or(1).max(1);
+    let mut stories = load(Page::new(number, PAGE_SIZE + 1)).await?;
+    let has_more = stories.len() > PAGE_SIZE as usize;
+    stories.truncate(PAGE_SIZE as usize);
+    if stories.is_empty() && number > 1 {
+        return Err(AppError::NotFound);
+    }
+    let layout = Layout::build(state, section).await?;
+    let stories: Vec<SummaryView> = stories
+        .iter()
+        .map(|a| SummaryView::new(a, &state.newsroom))
+        .collect();
+    let title = format!("{}: {}", subject.kind, subject.name);
+    let pager = Pager::new(&subject.href, number, has_more);
+    let html = state.templates.render(
+        "pages/listing.html",
+        context! {
+            layout => v(&layout),
+            title,
+            subject => v(&subject),
+            stories => v(&stories),
+            pager => v(&pager),
+        },
+    )?;
+    Ok(page(html))
+}

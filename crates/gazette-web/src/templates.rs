@@ -1,0 +1,140 @@
+//! The theme: templates compiled into the binary, each overridable by a
+//! file of the same name in `theme_dir`.
+
+use std::path::PathBuf;
+
+use minijinja::{Environment, TemplateSource, UndefinedBehavior, path_loader};
+use serde::Serialize;
+
+/// The built-in theme, by template name.
+const BUILTIN: &[(&str, &str)] = &[
+    ("layouts/base.html", include_str!("../templates/layouts/base.html")),
+    ("partials/summary.html", include_str!("../templates/partials/summary.html")),
+    ("partials/pager.html", include_str!("../templates/partials/pager.html")),
+    ("pages/home.html", include_str!("../templates/pages/home.html")),
+    ("pages/article.html", include_str!("../templates/pages/article.html")),
+    ("pages/listing.html", include_str!("../templates/pages/listing.html")),
+    ("pages/error.html", include_str!("../templates/pages/error.html")),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("theme_dir {0} is not a readable folder")]
+    ThemeDir(PathBuf),
+    #[error("template {name}: {source}")]
+    Render {
+        name: String,
+        #[source]
+        source: minijinja::Error,
+    },
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn new(theme_dir: Option<PathBuf>) -> Result<Self, TemplateError> {
+        let mut env = Environment::new();
+        // A typo in a theme must show, not render as an empty string.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .build()
+                .expect("default delimiters are valid"),
+        );
+        let overrides = match theme_dir {
+            Some(dir) => {
+                if !dir.is_dir() {
+                    return Err(TemplateError::ThemeDir(dir));
+                }
+                // Theme edits show on the next request.
+                env.set_auto_reload(true);
+                Some(path_loader(dir))
+            }
+            None => None,
+        };
+        env.set_loader(move |name| {
+            if let Some(load) = &overrides
+                && let Some(source) = load(name)?
+            {
+                return Ok(Some(source));
+            }
+            Ok(BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, s)| TemplateSource::new(*s)))
+        });
+        env.add_filter("thousands", thousands);
+        Ok(Templates { env })
+    }
+
+    pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<String, TemplateError> {
+        let err = |source| TemplateError::Render {
+            name: name.to_owned(),
+            source,
+        };
+        let tmpl = self.env.get_template(name).map_err(err)?;
+        tmpl.render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+            .map_err(err)
+    }
+}
+
+/// 12345 -> "12,345".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn theme_dir_overrides_one_template_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("pages")).unwrap();
+        std::fs::write(dir.path().join("pages/error.html"), "custom {{ status }}").unwrap();
+        let t = Templates::new(Some(dir.path().to_owned())).unwrap();
+        let html = t.render("pages/error.html", minijinja::context! { status => 404 }).unwrap();
+        assert_eq!(html, "custom 404");
+        assert!(t.env.get_template("pages/article.html").is_ok());
+        // Edits show without a restart.
+        std::fs::write(dir.path().join("pages/error.html"), "changed {{ status }}").unwrap();
+        let html = t.render("pages/error.html", minijinja::context! { status => 410 }).unwrap();
+        assert_eq!(html, "changed 410");
+    }
+
+    #[test]
+    fn missing_theme_dir_is_an_error() {
+        assert!(matches!(
+            Templates::new(Some("/no/such/theme".into())),
+            Err(TemplateError::ThemeDir(_))
+        ));
+    }
+
+    #[test]
+    fn builtin_templates_all_compile() {
+        let t = Templates::new(None).unwrap();
+        for (name, _) in BUILTIN {
+            t.env.get_template(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+}
