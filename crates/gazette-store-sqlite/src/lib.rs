@@ -225,8 +225,8 @@ impl SqliteStore {
         };
         let rows: Vec<SummaryRow> = sqlx::query_as(sql)
             .bind(Timestamp::now().as_second())
-            .bind(i64::from(page.size))
-            .bind(page.offset() as i64)
+            .bind(i64::from(page.limit))
+            .bind(page.offset as i64)
             .bind(key)
             .fetch_all(&self.pool)
             .await

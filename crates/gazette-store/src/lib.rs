@@ -33,21 +33,29 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// One page of a listing, newest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
-    /// 1-based page number.
-    pub number: u32,
-    pub size: u32,
+    /// Rows to skip.
+    pub offset: u64,
+    /// Rows to return at most.
+    pub limit: u32,
 }
 
 impl Page {
+    /// Page `number` (1-based) of `size` rows.
     pub fn new(number: u32, size: u32) -> Self {
+        let size = size.clamp(1, 200);
         Page {
-            number: number.max(1),
-            size: size.clamp(1, 200),
+            offset: u64::from(number.max(1) - 1) * u64::from(size),
+            limit: size,
         }
     }
 
-    pub fn offset(&self) -> u64 {
-        u64::from(self.number - 1) * u64::from(self.size)
+    /// The same page with one row more, so the caller learns whether a
+    /// next page exists without counting.
+    pub fn with_lookahead(self) -> Self {
+        Page {
+            limit: self.limit + 1,
+            ..self
+        }
     }
 }
 

@@ -205,7 +205,9 @@ impl ArticleView {
             href: article_href(&a.slug),
             sections: links(
                 "sections",
-                a.sections.iter().map(|s| (s.slug.to_string(), s.name.clone())),
+                a.sections
+                    .iter()
+                    .map(|s| (s.slug.to_string(), s.name.clone())),
             ),
             account: a.account.as_ref().map(|x| x.name.clone()),
             views: a.counters.total_views(),

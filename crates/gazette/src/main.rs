@@ -1,1 +1,149 @@
-fn main() {}
+//! The `gazette` command: serve a newsroom, import stories, run the demo.
+//!
+//! Startup and CLI errors are `anyhow` errors with context; they print as
+//! one or two lines saying what went wrong and how to fix it, and exit
+//! non-zero.
+
+mod app;
+mod commands;
+mod config;
+mod demo;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Overrides;
+
+/// Gazette: a fast, self-hosted newsroom publishing platform.
+#[derive(Parser)]
+#[command(name = "gazette", version, about, long_about = None)]
+struct Cli {
+    /// The folder that holds the newsroom's database and everything else it stores.
+    #[arg(long, global = true, env = "GAZETTE_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    /// Configuration file (TOML). Default: gazette.toml in the data directory, if present.
+    #[arg(long, global = true, env = "GAZETTE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the reader site of the newsroom in the data directory.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "GAZETTE_LISTEN", value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Create a generated demo newsroom (if the data directory has none) and serve it.
+    Demo {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "GAZETTE_LISTEN", value_name = "ADDR")]
+        listen: Option<String>,
+        /// How many articles to generate.
+        #[arg(long, default_value_t = 600, value_name = "N")]
+        articles: u32,
+        /// Seed of the generator: the same seed gives the same newsroom.
+        #[arg(long, default_value_t = 48, value_name = "N")]
+        seed: u64,
+        /// Only create the newsroom; do not start the server.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Import stories from other systems.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportFormat {
+    /// Plain-text captures of article pages (header `date YYYY-MM-DD … TOP STORIES WEEK … N`).
+    /// Importing the same file again updates its article.
+    Text {
+        /// Files to import.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Print a commented example configuration with every setting and its default.
+    Example,
+    /// Print the configuration in effect, after the file, environment and flags.
+    Show,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("gazette: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("gazette: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut over = Overrides {
+        config_file: cli.config,
+        data_dir: cli.data_dir,
+        listen: None,
+    };
+    match cli.command {
+        Command::Config {
+            action: ConfigAction::Example,
+        } => {
+            print!("{}", config::EXAMPLE);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config {
+            action: ConfigAction::Show,
+        } => {
+            let config = config::Config::load(&over)?;
+            print!("{}", commands::show_config(&config)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve { listen } => {
+            over.listen = listen;
+            commands::serve(&over).await
+        }
+        Command::Demo {
+            listen,
+            articles,
+            seed,
+            no_serve,
+        } => {
+            over.listen = listen;
+            commands::demo(&over, articles, seed, !no_serve).await
+        }
+        Command::Import {
+            format: ImportFormat::Text { files },
+        } => commands::import_text(&over, &files).await,
+        Command::Migrate => commands::migrate(&over).await,
+    }
+}

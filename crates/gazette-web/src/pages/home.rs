@@ -21,7 +21,7 @@ pub async fn show(
     let number = q.page.unwrap_or(1).max(1);
     let mut stories = state
         .store
-        .latest_articles(Page::new(number, PAGE_SIZE + 1))
+        .latest_articles(Page::new(number, PAGE_SIZE).with_lookahead())
         .await?;
     let has_more = stories.len() > PAGE_SIZE as usize;
     stories.truncate(PAGE_SIZE as usize);

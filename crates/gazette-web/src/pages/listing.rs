@@ -102,7 +102,7 @@ where
     Fut: Future<Output = StoreResult<Vec<ArticleSummary>>>,
 {
     let number = q.page.unwrap_or(1).max(1);
-    let mut stories = load(Page::new(number, PAGE_SIZE + 1)).await?;
+    let mut stories = load(Page::new(number, PAGE_SIZE).with_lookahead()).await?;
     let has_more = stories.len() > PAGE_SIZE as usize;
     stories.truncate(PAGE_SIZE as usize);
     if stories.is_empty() && number > 1 {

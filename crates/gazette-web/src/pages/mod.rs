@@ -14,11 +14,7 @@ use serde::Deserialize;
 /// Reader pages may be cached by browsers and CDNs for a minute; counts
 /// on them are refreshed by the view beacon, not by the page.
 pub fn page(html: String) -> Response {
-    (
-        [(header::CACHE_CONTROL, "public, max-age=60")],
-        Html(html),
-    )
-        .into_response()
+    ([(header::CACHE_CONTROL, "public, max-age=60")], Html(html)).into_response()
 }
 
 /// `?page=N` on listings.

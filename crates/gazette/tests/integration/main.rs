@@ -1,1 +1,7 @@
+//! End-to-end tests of the `gazette` binary: real processes, a real SQLite
+//! file, a real HTTP client against the real server on loopback.
 
+mod cli;
+mod demo;
+mod seed_page;
+mod util;

@@ -1,0 +1,173 @@
+//! One function per subcommand.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use anyhow::Context;
+use gazette_ingest::parse_text_page;
+use gazette_store::Store;
+
+use crate::{
+    app,
+    config::{Config, Overrides},
+    demo,
+};
+
+pub async fn serve(over: &Overrides) -> anyhow::Result<ExitCode> {
+    let config = Config::load(over)?;
+    app::init_logging(&config);
+    let store = app::open_store(&config, false).await?;
+    let listener = app::bind(&config).await?;
+    app::serve(&config, store, listener).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn migrate(over: &Overrides) -> anyhow::Result<ExitCode> {
+    let config = Config::load(over)?;
+    let store = app::open_store(&config, true).await?;
+    store.close().await;
+    println!(
+        "database {} is up to date",
+        config.database_path().display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show_config(config: &Config) -> anyhow::Result<String> {
+    toml::to_string_pretty(config).context("cannot print the configuration")
+}
+
+pub async fn demo(
+    over: &Overrides,
+    articles: u32,
+    seed: u64,
+    serve: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load(over)?;
+    app::init_logging(&config);
+    let fresh = !config.database_path().is_file();
+    if fresh {
+        app::prepare_data_dir(&config.data_dir)?;
+        let file = Config::config_file_in(&config.data_dir);
+        if !file.exists() && over.config_file.is_none() {
+            std::fs::write(&file, demo::CONFIG)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            config = Config::load(over)?;
+        }
+    }
+    // Bind before generating, so a taken port is reported at once.
+    let listener = if serve {
+        Some(app::bind(&config).await?)
+    } else {
+        None
+    };
+    let store = app::open_store(&config, true).await?;
+    if store.count_published().await? == 0 {
+        eprintln!(
+            "Generating a demo newsroom of {articles} articles in {} …",
+            config.data_dir.display()
+        );
+        let started = std::time::Instant::now();
+        let made = demo::generate(&store, &config.newsroom()?, articles, seed).await?;
+        eprintln!(
+            "Done in {:.1} s: {} articles, {} sections, {} contributors, {} sources.",
+            started.elapsed().as_secs_f64(),
+            made.articles,
+            made.sections,
+            made.contributors,
+            made.sources
+        );
+    } else {
+        eprintln!(
+            "{} already holds a newsroom; serving it as it is.",
+            config.data_dir.display()
+        );
+    }
+    match listener {
+        Some(l) => app::serve(&config, store, l).await?,
+        None => store.close().await,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Imports each file on its own: a bad file is reported with its line and
+/// stores nothing, and the others still go in.
+pub async fn import_text(over: &Overrides, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let config = Config::load(over)?;
+    app::init_logging(&config);
+    let newsroom = config.newsroom()?;
+    let store = app::open_store(&config, true).await?;
+    let mut failed = 0;
+    for file in files {
+        match import_one(&store, &newsroom, file).await {
+            Ok(line) => println!("{line}"),
+            Err(e) => {
+                failed += 1;
+                eprintln!("gazette: error: {e:#}");
+            }
+        }
+    }
+    store.close().await;
+    if failed > 0 {
+        eprintln!(
+            "gazette: {failed} of {} files were not imported; fix them and run the import again (files already imported are updated, never duplicated)",
+            files.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_one(
+    store: &impl Store,
+    newsroom: &gazette_domain::Newsroom,
+    file: &std::path::Path,
+) -> anyhow::Result<String> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: not UTF-8 text (invalid byte at offset {}); save the capture as UTF-8",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let known: Vec<String> = store
+        .sections()
+        .await?
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    // file:line: message, the form editors and terminals link to.
+    let located = |e: gazette_ingest::TextPageError| {
+        anyhow::anyhow!(
+            "{}:{}: expected {}, found {}",
+            file.display(),
+            e.line,
+            e.expected,
+            e.found
+        )
+    };
+    let page = parse_text_page(&text, &known).map_err(located)?;
+    let key = format!(
+        "text:{}",
+        file.file_stem()
+            .unwrap_or(file.as_os_str())
+            .to_string_lossy()
+    );
+    let input = page
+        .into_article(key, &newsroom.time_zone, &newsroom.language)
+        .map_err(located)?;
+    let saved = store
+        .save_article(&input)
+        .await
+        .with_context(|| format!("{}: cannot store the article", file.display()))?;
+    Ok(format!(
+        "{} {} -> /articles/{}",
+        if saved.created {
+            "imported"
+        } else {
+            "updated "
+        },
+        file.display(),
+        saved.slug
+    ))
+}

@@ -1,0 +1,294 @@
+//! One typed configuration: defaults, then a TOML file, then `GAZETTE_*`
+//! environment variables, then command-line flags.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use anyhow::{Context, bail};
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use gazette_domain::Newsroom;
+
+/// The commented example printed by `gazette config example`.
+pub const EXAMPLE: &str = include_str!("../gazette.example.toml");
+
+/// Name of the config file looked for in the data directory.
+pub const FILE_NAME: &str = "gazette.toml";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The folder that holds the newsroom's database and everything else it stores.
+    pub data_dir: PathBuf,
+    /// Address `serve` and `demo` listen on.
+    pub listen: String,
+    /// Templates that override the built-in theme.
+    pub theme_dir: Option<PathBuf>,
+    /// Log filter (tracing's EnvFilter syntax).
+    pub log: String,
+    pub newsroom: NewsroomConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NewsroomConfig {
+    /// The publication's name.
+    pub name: String,
+    /// Absolute base URL, no trailing slash.
+    pub base_url: String,
+    /// IANA time zone of editions, days and weeks.
+    pub time_zone: String,
+    /// BCP 47 language tag.
+    pub language: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("./gazette-data"),
+            listen: "127.0.0.1:8080".into(),
+            theme_dir: None,
+            log: "info".into(),
+            newsroom: NewsroomConfig::default(),
+        }
+    }
+}
+
+impl Default for NewsroomConfig {
+    fn default() -> Self {
+        NewsroomConfig {
+            name: "Gazette Newsroom".into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            time_zone: "UTC".into(),
+            language: "en".into(),
+        }
+    }
+}
+
+/// What the command line says about configuration.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<String>,
+}
+
+impl Config {
+    /// Reads the configuration from its layers and checks every value.
+    pub fn load(over: &Overrides) -> anyhow::Result<Config> {
+        Self::load_from(over, Env::prefixed("GAZETTE_"))
+    }
+
+    fn load_from(over: &Overrides, env: Env) -> anyhow::Result<Config> {
+        let env = env.split("__").ignore(&["config"]);
+        // Where to look for the file depends on the data directory, which
+        // the file cannot then move.
+        let data_dir = match &over.data_dir {
+            Some(d) => d.clone(),
+            None => Figment::from(Serialized::defaults(Config::default()))
+                .merge(env.clone().only(&["data_dir"]))
+                .extract_inner::<PathBuf>("data_dir")
+                .map_err(|e| anyhow::anyhow!(e))
+                .context("GAZETTE_DATA_DIR is not a usable path")?,
+        };
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match &over.config_file {
+            Some(file) => {
+                if !file.is_file() {
+                    bail!(
+                        "config file {} does not exist; create it (see `gazette config example`) or drop --config",
+                        file.display()
+                    );
+                }
+                fig = fig.merge(Toml::file_exact(file));
+            }
+            None => {
+                let file = data_dir.join(FILE_NAME);
+                if file.is_file() {
+                    fig = fig.merge(Toml::file_exact(file));
+                }
+            }
+        }
+        fig = fig.merge(env);
+        fig = fig.merge(Serialized::default("data_dir", &data_dir));
+        if let Some(listen) = &over.listen {
+            fig = fig.merge(Serialized::default("listen", listen));
+        }
+        let config: Config = fig.extract().map_err(|e| {
+            // figment's message names the key and the layer it came from.
+            anyhow::anyhow!("invalid configuration: {e}")
+        })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks values serde cannot: addresses, zones, URLs.
+    fn check(&self) -> anyhow::Result<()> {
+        self.listen_addr()?;
+        self.time_zone()?;
+        let url = &self.newsroom.base_url;
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.ends_with('/') {
+            bail!(
+                "newsroom.base_url `{url}` must be an absolute http(s) URL without a trailing slash, e.g. https://news.example"
+            );
+        }
+        if self.newsroom.name.trim().is_empty() {
+            bail!("newsroom.name is empty; give the publication a name");
+        }
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.listen.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "listen address `{}` is not an IP address and port; use e.g. 127.0.0.1:8080 or [::1]:8080",
+                self.listen
+            )
+        })
+    }
+
+    pub fn time_zone(&self) -> anyhow::Result<TimeZone> {
+        TimeZone::get(&self.newsroom.time_zone).map_err(|_| {
+            anyhow::anyhow!(
+                "newsroom.time_zone `{}` is not a known time zone; use an IANA name such as America/New_York or UTC",
+                self.newsroom.time_zone
+            )
+        })
+    }
+
+    pub fn newsroom(&self) -> anyhow::Result<Newsroom> {
+        Ok(Newsroom {
+            name: self.newsroom.name.clone(),
+            base_url: self.newsroom.base_url.clone(),
+            time_zone: self.time_zone()?,
+            language: self.newsroom.language.clone(),
+        })
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("gazette.db")
+    }
+
+    pub fn config_file_in(dir: &Path) -> PathBuf {
+        dir.join(FILE_NAME)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads with exactly `vars` in the environment (figment's Jail
+    /// restores the real environment afterwards).
+    fn load(over: &Overrides, vars: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let mut out = None;
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            for (k, v) in vars {
+                jail.set_env(k, v);
+            }
+            out =
+                Some(Config::load_from(over, Env::prefixed("GAZETTE_")).map_err(|e| e.to_string()));
+            Ok(())
+        });
+        out.expect("the jail ran").map_err(anyhow::Error::msg)
+    }
+
+    #[test]
+    fn example_is_the_defaults() {
+        let from_example: Config = toml::from_str(EXAMPLE).unwrap();
+        let defaults = Config::default();
+        assert_eq!(
+            serde_json::to_value(&from_example).unwrap(),
+            serde_json::to_value(&defaults).unwrap()
+        );
+    }
+
+    #[test]
+    fn env_overrides_nested_keys() {
+        let c = load(
+            &Overrides::default(),
+            &[
+                ("GAZETTE_NEWSROOM__TIME_ZONE", "America/New_York"),
+                ("GAZETTE_LISTEN", "127.0.0.1:9999"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.newsroom.time_zone, "America/New_York");
+        assert_eq!(c.listen, "127.0.0.1:9999");
+    }
+
+    #[test]
+    fn flags_beat_env() {
+        let over = Overrides {
+            listen: Some("127.0.0.1:7000".into()),
+            data_dir: Some("/tmp/x".into()),
+            ..Default::default()
+        };
+        let c = load(
+            &over,
+            &[
+                ("GAZETTE_LISTEN", "127.0.0.1:9999"),
+                ("GAZETTE_DATA_DIR", "/tmp/y"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.listen, "127.0.0.1:7000");
+        assert_eq!(c.data_dir, PathBuf::from("/tmp/x"));
+    }
+
+    #[test]
+    fn bad_values_say_what_and_how() {
+        let e = load(
+            &Overrides::default(),
+            &[("GAZETTE_NEWSROOM__TIME_ZONE", "Mars/Olympus")],
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("Mars/Olympus") && e.to_string().contains("IANA"),
+            "{e}"
+        );
+        let e = load(&Overrides::default(), &[("GAZETTE_LISTEN", "localhost")]).unwrap_err();
+        assert!(e.to_string().contains("127.0.0.1:8080"), "{e}");
+        let e = load(
+            &Overrides::default(),
+            &[("GAZETTE_NEWSROOM__BASE_URL", "news.example/")],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("base_url"), "{e}");
+        let e = load(
+            &Overrides::default(),
+            &[("GAZETTE_NEWSROOM__COLOUR", "red")],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn file_in_data_dir_is_read_and_a_missing_explicit_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            "[newsroom]\nname = \"The Test Times\"\n",
+        )
+        .unwrap();
+        let over = Overrides {
+            data_dir: Some(dir.path().to_owned()),
+            ..Default::default()
+        };
+        assert_eq!(load(&over, &[]).unwrap().newsroom.name, "The Test Times");
+        let over = Overrides {
+            config_file: Some(dir.path().join("nope.toml")),
+            ..Default::default()
+        };
+        let e = load(&over, &[]).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+    }
+}

@@ -1,0 +1,128 @@
+//! Running the real `gazette` binary against a temporary data directory.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+    time::Duration,
+};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_gazette");
+
+/// The seed capture, read from ../shared at test time (never copied here).
+pub fn seed_file() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed/000_11f0587ccdb99305.txt")
+}
+
+/// A newsroom in a temporary data directory.
+pub struct Newsroom {
+    pub dir: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+}
+
+impl Newsroom {
+    pub fn new() -> Self {
+        Newsroom {
+            dir: tempfile::tempdir().unwrap(),
+            env: vec![(
+                "GAZETTE_NEWSROOM__TIME_ZONE".into(),
+                "America/New_York".into(),
+            )],
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--data-dir").arg(self.data_dir()).args(args);
+        // Only this test's settings: nothing from the developer's shell.
+        for (k, _) in std::env::vars() {
+            if k.starts_with("GAZETTE_") {
+                c.env_remove(k);
+            }
+        }
+        c.env("GAZETTE_LOG", "warn");
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("gazette runs")
+    }
+
+    /// Starts `gazette serve` on a free loopback port.
+    pub fn serve(&self) -> Server {
+        self.spawn(&["serve", "--listen", "127.0.0.1:0"])
+    }
+
+    /// Starts a serving command and waits for the address it prints.
+    pub fn spawn(&self, args: &[&str]) -> Server {
+        let mut child = self
+            .command(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("gazette starts");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let mut seen = Vec::new();
+        let base = loop {
+            let Some(Ok(line)) = lines.next() else {
+                let _ = child.kill();
+                panic!(
+                    "gazette exited before serving; it said:\n{}",
+                    seen.join("\n")
+                );
+            };
+            if let Some(i) = line.find("http://") {
+                break line[i..].trim_end_matches('/').to_owned();
+            }
+            seen.push(line);
+        };
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+}
+
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Server {
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .no_proxy()
+            .build()
+            .unwrap();
+        let resp = client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = resp.status().as_u16();
+        (status, resp.text().await.unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
