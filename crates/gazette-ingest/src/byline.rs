@@ -615,7 +615,7 @@ mod tests {
     #[case(&["By Gayane Mkrtchyan WIJK AAN ZEE, Holland (Armenpress) — Aronian won."],
         Want { contributors: &["Gayane Mkrtchyan"], place: Some("WIJK AAN ZEE, Holland"), sources: &["Armenpress"], first_body: Some("Aronian won."), ..NONE })]
     #[case(&["By Florence Avakian Special to the Mirror-Spectator NEW YORK (Combined Sources) – Text."],
-        Want { contributors: &["Florence Avakian"], credit: Some("Special to the Mirror-Spectator"), place: Some("NEW YORK"), sources: &["Combined Sources"], first_body: Some("Text."), ..NONE })]
+        Want { contributors: &["Florence Avakian"], credit: Some("Special to the Mirror-Spectator"), place: Some("NEW YORK"), sources: &["Combined Sources"], first_body: Some("Text.") })]
     // Non-breaking spaces, as in page captures.
     #[case(&["By\u{a0}Shoghik\u{a0}Galstian", "YEREVAN\u{a0}(Azatutyun)\u{a0}—\u{a0}Text."],
         Want { contributors: &["Shoghik Galstian"], place: Some("YEREVAN"), sources: &["Azatutyun"], first_body: Some("Text."), ..NONE })]

@@ -185,7 +185,7 @@ fn headline_patterns(section: &str) -> &'static [&'static str] {
         "Politics" => &[
             "{org} {verb} {thing} Plan",
             "Candidates Clash Over the {thing} in Debate",
-            "Turnout Reaches {n} Percent in Special Election",
+            "Turnout Reaches {pct} Percent in Special Election",
         ],
         _ => &[
             "{org} {verb} New {thing}",
@@ -208,7 +208,7 @@ const MIDDLES: &[&str] = &[
     "“We have waited a long time for this,” said {person}, who has lived in {town} for {n} years.",
     "The plan would cost about ${n} million, according to figures released by the {org}.",
     "Critics argued that the {thing} had been rushed, and asked for a public hearing.",
-    "Supporters pointed to a survey in which {n} percent of residents backed the proposal.",
+    "Supporters pointed to a survey in which {pct} percent of residents backed the proposal.",
     "{person}, a member of the {org}, said the schedule depended on state funding.",
     "Work is expected to begin in the spring and to last about {n} months.",
     "The {org} will publish its full report on its website next week.",
@@ -268,6 +268,7 @@ impl Filler<'_> {
                 "a" => self.rng.random_range(5..9).to_string(),
                 "b" => self.rng.random_range(0..4).to_string(),
                 "age" => self.rng.random_range(71..99).to_string(),
+                "pct" => self.rng.random_range(12..88).to_string(),
                 _ => key.to_owned(),
             };
             out.replace_range(start..start + len + 1, &value);
