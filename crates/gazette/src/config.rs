@@ -187,7 +187,10 @@ mod tests {
 
     /// Loads with exactly `vars` in the environment (figment's Jail
     /// restores the real environment afterwards).
-    #[expect(clippy::result_large_err, reason = "figment's Jail API fixes the closure's error type")]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail API fixes the closure's error type"
+    )]
     fn load(over: &Overrides, vars: &[(&str, &str)]) -> anyhow::Result<Config> {
         let mut out = None;
         figment::Jail::expect_with(|jail| {
