@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 //!
 //! [`SqliteStore`] implements [`gazette_store::Store`]; rows are read into
-//! private structs in [`rows`] and turned into domain types there, so no
+//! private structs in the `rows` module and turned into domain types there, so no
 //! SQLite type leaves this crate.
 
 mod rows;
