@@ -5,12 +5,14 @@
 //! related things by name), [`Newsroom`], [`IsoWeek`] and [`Slug`].
 
 mod article;
+mod comment;
 mod error;
 mod newsroom;
 mod slug;
 mod week;
 
 pub use article::*;
+pub use comment::{Comment, CommentId, CommentStatus, NewComment};
 pub use error::DomainError;
 pub use newsroom::Newsroom;
 pub use slug::Slug;

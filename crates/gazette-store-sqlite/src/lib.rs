@@ -6,21 +6,24 @@
 
 mod rows;
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{collections::BTreeMap, path::Path, str::FromStr, time::Duration};
 
 use async_trait::async_trait;
-use jiff::Timestamp;
+use jiff::{Timestamp, civil::Date};
 use sqlx::{
     Sqlite, SqlitePool, Transaction,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
 use gazette_domain::{
-    Article, ArticleInput, ArticleSummary, Contributor, Dateline, Section, Slug, Source, TopStory,
+    Article, ArticleId, ArticleInput, ArticleSummary, Comment, CommentId, CommentStatus,
+    Contributor, Dateline, DomainError, IsoWeek, NewComment, Section, Slug, Source, TopStory,
 };
-use gazette_store::{DailyViews, Page, Saved, Store, StoreError, StoreResult, WeekWindow};
+use gazette_store::{
+    DailyViews, DayCount, Page, Saved, Store, StoreError, StoreResult, WeekWindow,
+};
 
-use rows::{ArticleRow, NamedRow, SectionRow, SourceRow, SummaryRow};
+use rows::{ArticleRow, CommentRow, NamedRow, SectionRow, SourceRow, SummaryRow};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -145,6 +148,19 @@ fn source_url(name: &str) -> Option<String> {
     looks.then(|| format!("https://{}", n.to_ascii_lowercase()))
 }
 
+/// Ids as a JSON array, bound as one parameter and read with `json_each`.
+fn json_ids(ids: impl Iterator<Item = i64>) -> String {
+    let mut out = String::from("[");
+    for (i, id) in ids.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&id.to_string());
+    }
+    out.push(']');
+    out
+}
+
 /// The first free slug among `base`, `base-2`, `base-3`, ...
 async fn free_slug(tx: &mut Transaction<'_, Sqlite>, base: &Slug) -> StoreResult<Slug> {
     let mut candidate = base.clone();
@@ -234,18 +250,42 @@ impl SqliteStore {
         self.finish_summaries(rows).await
     }
 
+    /// Summary rows of the given articles, in no particular order.
+    async fn summary_rows(&self, ids: impl Iterator<Item = i64>) -> StoreResult<Vec<SummaryRow>> {
+        const SQL: &str = concat!(
+            "SELECT ",
+            summary_columns!(),
+            ", 0 AS week_views FROM articles a WHERE a.id IN (SELECT value FROM json_each(?1))"
+        );
+        sqlx::query_as(SQL)
+            .bind(json_ids(ids))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)
+    }
+
+    /// Numbers ranked rows, in the order given, as top stories.
+    async fn ranked(&self, rows: Vec<SummaryRow>) -> StoreResult<Vec<TopStory>> {
+        let week_views: Vec<u64> = rows.iter().map(|r| r.week_views.max(0) as u64).collect();
+        let summaries = self.finish_summaries(rows).await?;
+        Ok(summaries
+            .into_iter()
+            .zip(week_views)
+            .enumerate()
+            .map(|(i, (article, week_views))| TopStory {
+                rank: i as u32 + 1,
+                article,
+                week_views,
+            })
+            .collect())
+    }
+
     /// Loads the bylines of a page of summaries in one query.
     async fn finish_summaries(&self, rows: Vec<SummaryRow>) -> StoreResult<Vec<ArticleSummary>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let ids = format!(
-            "[{}]",
-            rows.iter()
-                .map(|r| r.id.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        );
+        let ids = json_ids(rows.iter().map(|r| r.id));
         let people: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT x.article_id, c.slug, c.name FROM article_contributors x \
              JOIN contributors c ON c.id = x.contributor_id \
@@ -448,6 +488,14 @@ impl Store for SqliteStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_err)?;
+                sqlx::query(
+                    "UPDATE article_weekly_views SET published_at = ?2 WHERE article_id = ?1",
+                )
+                .bind(id)
+                .bind(published_at.unwrap_or(0))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
                 for sql in [
                     "DELETE FROM article_sections WHERE article_id = ?1",
                     "DELETE FROM article_contributors WHERE article_id = ?1",
@@ -646,22 +694,72 @@ impl Store for SqliteStore {
         self.summaries(Listing::Source(source.id.0), page).await
     }
 
+    async fn is_live(&self, article: ArticleId) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM articles WHERE id = ?1 AND status = 'published' AND published_at <= ?2",
+        )
+        .bind(article.0)
+        .bind(Timestamp::now().as_second())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(found.is_some())
+    }
+
+    async fn live_article_ids(&self) -> StoreResult<Vec<ArticleId>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM articles WHERE status = 'published' AND published_at <= ?1",
+        )
+        .bind(Timestamp::now().as_second())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(ids.into_iter().map(ArticleId).collect())
+    }
+
     async fn add_daily_views(&self, views: &[DailyViews]) -> StoreResult<()> {
+        // Add up repeats first: one statement per article and day, one per
+        // article and week, one per article.
+        let mut daily: BTreeMap<(i64, Date), i64> = BTreeMap::new();
+        let mut weekly: BTreeMap<(i64, IsoWeek), i64> = BTreeMap::new();
+        let mut total: BTreeMap<i64, i64> = BTreeMap::new();
+        for v in views.iter().filter(|v| v.views > 0) {
+            let n = i64::try_from(v.views).map_err(StoreError::other)?;
+            *daily.entry((v.article.0, v.day)).or_default() += n;
+            *weekly
+                .entry((v.article.0, IsoWeek::of_date(v.day)))
+                .or_default() += n;
+            *total.entry(v.article.0).or_default() += n;
+        }
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        for v in views {
-            let n = v.views as i64;
+        for ((article, day), n) in daily {
             sqlx::query(
                 "INSERT INTO article_daily_views (article_id, day, views) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (article_id, day) DO UPDATE SET views = views + excluded.views",
             )
-            .bind(v.article.0)
-            .bind(v.day.to_string())
+            .bind(article)
+            .bind(day.to_string())
             .bind(n)
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+        }
+        for ((article, week), n) in weekly {
+            sqlx::query(
+                "INSERT INTO article_weekly_views (week, article_id, published_at, views) \
+                 SELECT ?1, id, COALESCE(published_at, 0), ?3 FROM articles WHERE id = ?2 \
+                 ON CONFLICT (week, article_id) DO UPDATE SET views = views + excluded.views",
+            )
+            .bind(week.to_string())
+            .bind(article)
+            .bind(n)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        }
+        for (article, n) in total {
             sqlx::query("UPDATE articles SET views = views + ?2 WHERE id = ?1")
-                .bind(v.article.0)
+                .bind(article)
                 .bind(n)
                 .execute(&mut *tx)
                 .await
@@ -670,38 +768,331 @@ impl Store for SqliteStore {
         tx.commit().await.map_err(db_err)
     }
 
+    async fn daily_views(
+        &self,
+        article: ArticleId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<DayCount>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT day, views FROM article_daily_views \
+             WHERE article_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day",
+        )
+        .bind(article.0)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|(day, views)| {
+                Ok(DayCount {
+                    day: day.parse().map_err(StoreError::other)?,
+                    views: views.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
     async fn top_stories(&self, week: WeekWindow, limit: u32) -> StoreResult<Vec<TopStory>> {
-        const SQL: &str = concat!(
-            "SELECT ",
-            summary_columns!(),
-            ", COALESCE(w.views, 0) AS week_views FROM articles a \
-             LEFT JOIN (SELECT article_id, SUM(views) AS views FROM article_daily_views \
-                        WHERE day BETWEEN ?1 AND ?2 GROUP BY article_id) w ON w.article_id = a.id \
-             WHERE a.status = 'published' AND a.published_at >= ?3 AND a.published_at < ?4 \
-               AND a.published_at <= ?6 \
-             ORDER BY week_views DESC, a.comments DESC, a.published_at DESC, a.id DESC LIMIT ?5"
-        );
-        let rows: Vec<SummaryRow> = sqlx::query_as(SQL)
-            .bind(week.first_day.to_string())
-            .bind(week.last_day.to_string())
-            .bind(week.published_from.as_second())
-            .bind(week.published_until.as_second())
-            .bind(i64::from(limit))
-            .bind(Timestamp::now().as_second())
+        let week_id = week.week.to_string();
+        let now = Timestamp::now().as_second();
+        let from = week.published_from.as_second();
+        let until = week.published_until.as_second().min(now + 1);
+        // 1. Walk the week's index from the most viewed down, to the limit.
+        let leaders: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT w.article_id, w.views FROM article_weekly_views w \
+             JOIN articles a ON a.id = w.article_id AND a.status = 'published' \
+             WHERE w.week = ?1 AND w.published_at >= ?2 AND w.published_at < ?3 AND w.views > 0 \
+             ORDER BY w.views DESC LIMIT ?4",
+        )
+        .bind(&week_id)
+        .bind(from)
+        .bind(until)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut week_views: BTreeMap<i64, i64> = leaders.iter().copied().collect();
+        if leaders.len() == limit as usize && limit > 0 {
+            // 2. Stories tied with the last one compete on comments and recency.
+            let threshold = leaders.last().map_or(0, |l| l.1);
+            let tied: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT w.article_id, w.views FROM article_weekly_views w \
+                 JOIN articles a ON a.id = w.article_id AND a.status = 'published' \
+                 WHERE w.week = ?1 AND w.published_at >= ?2 AND w.published_at < ?3 \
+                   AND w.views = ?4",
+            )
+            .bind(&week_id)
+            .bind(from)
+            .bind(until)
+            .bind(threshold)
             .fetch_all(&self.pool)
             .await
             .map_err(db_err)?;
-        let week_views: Vec<u64> = rows.iter().map(|r| r.week_views as u64).collect();
-        let summaries = self.finish_summaries(rows).await?;
-        Ok(summaries
-            .into_iter()
-            .zip(week_views)
+            week_views.extend(tied);
+        } else {
+            // 3. Fewer viewed stories than places: unviewed ones follow, by
+            //    comments and recency.
+            let missing = i64::from(limit) - leaders.len() as i64;
+            let rest: Vec<i64> = sqlx::query_scalar(
+                "SELECT a.id FROM articles a WHERE a.status = 'published' \
+                   AND a.published_at >= ?1 AND a.published_at < ?2 \
+                   AND a.id NOT IN (SELECT value FROM json_each(?3)) \
+                 ORDER BY a.comments DESC, a.published_at DESC, a.id DESC LIMIT ?4",
+            )
+            .bind(from)
+            .bind(until)
+            .bind(json_ids(week_views.keys().copied()))
+            .bind(missing)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_err)?;
+            week_views.extend(rest.into_iter().map(|id| (id, 0)));
+        }
+        let mut rows = self.summary_rows(week_views.keys().copied()).await?;
+        for r in &mut rows {
+            r.week_views = week_views.get(&r.id).copied().unwrap_or(0);
+        }
+        rows.sort_by(|a, b| {
+            b.week_views
+                .cmp(&a.week_views)
+                .then(b.comments.cmp(&a.comments))
+                .then(b.published_at.cmp(&a.published_at))
+                .then(b.id.cmp(&a.id))
+        });
+        rows.truncate(limit as usize);
+        self.ranked(rows).await
+    }
+
+    async fn frozen_top_stories(&self, week: IsoWeek) -> StoreResult<Option<Vec<TopStory>>> {
+        let frozen: Option<i64> =
+            sqlx::query_scalar("SELECT frozen_at FROM top_stories_weeks_frozen WHERE week = ?1")
+                .bind(week.to_string())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        if frozen.is_none() {
+            return Ok(None);
+        }
+        let ranked: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT article_id, views FROM top_stories_frozen WHERE week = ?1 ORDER BY rank",
+        )
+        .bind(week.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let mut rows = self.summary_rows(ranked.iter().map(|r| r.0)).await?;
+        let order: BTreeMap<i64, (usize, i64)> = ranked
+            .iter()
             .enumerate()
-            .map(|(i, (article, week_views))| TopStory {
-                rank: i as u32 + 1,
-                article,
-                week_views,
-            })
-            .collect())
+            .map(|(i, (id, views))| (*id, (i, *views)))
+            .collect();
+        for r in &mut rows {
+            r.week_views = order.get(&r.id).map_or(0, |o| o.1);
+        }
+        rows.sort_by_key(|r| order.get(&r.id).map_or(usize::MAX, |o| o.0));
+        Ok(Some(self.ranked(rows).await?))
+    }
+
+    async fn freeze_top_stories(&self, week: IsoWeek, stories: &[TopStory]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let first = sqlx::query(
+            "INSERT OR IGNORE INTO top_stories_weeks_frozen (week, frozen_at) VALUES (?1, ?2)",
+        )
+        .bind(week.to_string())
+        .bind(Timestamp::now().as_second())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?
+        .rows_affected()
+            == 1;
+        if first {
+            for s in stories {
+                sqlx::query(
+                    "INSERT INTO top_stories_frozen (week, rank, article_id, views) \
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .bind(week.to_string())
+                .bind(i64::from(s.rank))
+                .bind(s.article.id.0)
+                .bind(s.week_views as i64)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            }
+        }
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn add_comment(&self, c: &NewComment) -> StoreResult<Comment> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let live: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM articles WHERE id = ?1 AND status = 'published' AND published_at <= ?2",
+        )
+        .bind(c.article.0)
+        .bind(Timestamp::now().as_second())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if live.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        if let Some(parent) = c.parent {
+            let ok: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM comments WHERE id = ?1 AND article_id = ?2 AND status = 'approved'",
+            )
+            .bind(parent.0)
+            .bind(c.article.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+            if ok.is_none() {
+                return Err(StoreError::Invalid(DomainError::Invalid {
+                    what: "reply",
+                    value: parent.to_string(),
+                    why: "it answers no published comment on this article".into(),
+                }));
+            }
+        }
+        let row: CommentRow = sqlx::query_as(
+            "INSERT INTO comments (article_id, parent_id, author_name, author_email, body_html, \
+             fingerprint, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7) \
+             RETURNING id, article_id, parent_id, author_name, author_email, body_html, status, created_at",
+        )
+        .bind(c.article.0)
+        .bind(c.parent.map(|p| p.0))
+        .bind(&c.author_name)
+        .bind(&c.author_email)
+        .bind(&c.body_html)
+        .bind(&c.fingerprint)
+        .bind(Timestamp::now().as_second())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        row.into_comment()
+    }
+
+    async fn comment_seen(&self, article: ArticleId, fingerprint: &str) -> StoreResult<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM comments WHERE article_id = ?1 AND fingerprint = ?2 LIMIT 1",
+        )
+        .bind(article.0)
+        .bind(fingerprint)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(found.is_some())
+    }
+
+    async fn approved_comments(&self, article: ArticleId) -> StoreResult<Vec<Comment>> {
+        let rows: Vec<CommentRow> = sqlx::query_as(
+            "SELECT id, article_id, parent_id, author_name, author_email, body_html, status, created_at \
+             FROM comments WHERE article_id = ?1 AND status = 'approved' ORDER BY created_at, id",
+        )
+        .bind(article.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter().map(CommentRow::into_comment).collect()
+    }
+
+    async fn comments_with_status(
+        &self,
+        status: CommentStatus,
+        page: Page,
+    ) -> StoreResult<Vec<Comment>> {
+        let rows: Vec<CommentRow> = sqlx::query_as(
+            "SELECT id, article_id, parent_id, author_name, author_email, body_html, status, created_at \
+             FROM comments WHERE status = ?1 ORDER BY created_at, id LIMIT ?2 OFFSET ?3",
+        )
+        .bind(status.as_str())
+        .bind(i64::from(page.limit))
+        .bind(page.offset as i64)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter().map(CommentRow::into_comment).collect()
+    }
+
+    async fn set_comment_status(
+        &self,
+        id: CommentId,
+        status: CommentStatus,
+    ) -> StoreResult<Comment> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let (article, old): (i64, String) =
+            sqlx::query_as("SELECT article_id, status FROM comments WHERE id = ?1")
+                .bind(id.0)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        let was = old == "approved";
+        let is = status == CommentStatus::Approved;
+        if was != is {
+            sqlx::query("UPDATE articles SET comments = MAX(0, comments + ?2) WHERE id = ?1")
+                .bind(article)
+                .bind(if is { 1 } else { -1 })
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        let row: CommentRow = sqlx::query_as(
+            "UPDATE comments SET status = ?2 WHERE id = ?1 \
+             RETURNING id, article_id, parent_id, author_name, author_email, body_html, status, created_at",
+        )
+        .bind(id.0)
+        .bind(status.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        row.into_comment()
+    }
+
+    async fn delete_comment(&self, id: CommentId) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let article: i64 = sqlx::query_scalar("SELECT article_id FROM comments WHERE id = ?1")
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        // The comment and every reply under it go; approved ones leave the count.
+        let approved: i64 = sqlx::query_scalar(
+            "WITH RECURSIVE thread(id) AS (SELECT ?1 UNION ALL \
+               SELECT c.id FROM comments c JOIN thread t ON c.parent_id = t.id) \
+             SELECT COUNT(*) FROM comments WHERE id IN (SELECT id FROM thread) AND status = 'approved'",
+        )
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query("UPDATE articles SET comments = MAX(0, comments - ?2) WHERE id = ?1")
+            .bind(article)
+            .bind(approved)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("DELETE FROM comments WHERE id = ?1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)
+    }
+
+    async fn secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>> {
+        sqlx::query("INSERT OR IGNORE INTO secrets (name, value) VALUES (?1, ?2)")
+            .bind(name)
+            .bind(candidate)
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        sqlx::query_scalar("SELECT value FROM secrets WHERE name = ?1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)
     }
 }

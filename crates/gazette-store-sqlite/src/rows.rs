@@ -5,8 +5,8 @@ use jiff::{Timestamp, ZonedDateTime, tz::TimeZone};
 use sqlx::FromRow;
 
 use gazette_domain::{
-    Account, AccountId, Article, ArticleId, ArticleStatus, ArticleSummary, Counters, Dateline,
-    NamedRef, Section, SectionId, Slug, Source, SourceId,
+    Account, AccountId, Article, ArticleId, ArticleStatus, ArticleSummary, Comment, CommentId,
+    Counters, Dateline, NamedRef, Section, SectionId, Slug, Source, SourceId,
 };
 use gazette_store::{StoreError, StoreResult};
 
@@ -110,11 +110,11 @@ pub struct SummaryRow {
     slug: String,
     headline: String,
     standfirst: Option<String>,
-    published_at: Option<i64>,
+    pub published_at: Option<i64>,
     time_zone: String,
     views: i64,
     legacy_views: i64,
-    comments: i64,
+    pub comments: i64,
     legacy_comments: i64,
     section_slug: Option<String>,
     section_name: Option<String>,
@@ -198,6 +198,36 @@ impl SourceRow {
             slug: slug(self.slug)?,
             name: self.name,
             url: self.url,
+        })
+    }
+}
+
+#[derive(FromRow)]
+pub struct CommentRow {
+    id: i64,
+    article_id: i64,
+    parent_id: Option<i64>,
+    author_name: String,
+    author_email: Option<String>,
+    body_html: String,
+    status: String,
+    created_at: i64,
+}
+
+impl CommentRow {
+    pub fn into_comment(self) -> StoreResult<Comment> {
+        Ok(Comment {
+            id: CommentId(self.id),
+            article: ArticleId(self.article_id),
+            parent: self.parent_id.map(CommentId),
+            author_name: self.author_name,
+            author_email: self.author_email,
+            body_html: self.body_html,
+            status: self
+                .status
+                .parse()
+                .map_err(|e| corrupt("comment status", e))?,
+            created_at: ts(self.created_at)?,
         })
     }
 }

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 
 use gazette_domain::{
-    Article, ArticleId, ArticleInput, ArticleSummary, Contributor, DomainError, IsoWeek, Section,
-    Slug, Source, TopStory,
+    Article, ArticleId, ArticleInput, ArticleSummary, Comment, CommentId, CommentStatus,
+    Contributor, DomainError, IsoWeek, NewComment, Section, Slug, Source, TopStory,
 };
 
 #[cfg(feature = "testing")]
@@ -80,6 +80,7 @@ pub struct DailyViews {
 /// caller in the newsroom's time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WeekWindow {
+    pub week: IsoWeek,
     /// First and last day of the week (Monday, Sunday).
     pub first_day: Date,
     pub last_day: Date,
@@ -134,13 +135,75 @@ pub trait Store: Send + Sync + 'static {
         page: Page,
     ) -> StoreResult<Vec<ArticleSummary>>;
 
-    /// Adds counted views to the per-article, per-day counters and to the
-    /// articles' totals, all in one transaction.
+    /// Whether the article exists, is published and is live now: the
+    /// only articles whose views count.
+    async fn is_live(&self, article: ArticleId) -> StoreResult<bool>;
+
+    /// Every live article, for the view counter's cache.
+    async fn live_article_ids(&self) -> StoreResult<Vec<ArticleId>>;
+
+    /// Adds counted views to the per-article daily and weekly counters and
+    /// to the articles' totals, all in one transaction.
     async fn add_daily_views(&self, views: &[DailyViews]) -> StoreResult<()>;
 
-    /// The week's ranking: published stories in the window, by views during
-    /// the week, then approved comments, then recency.
+    /// An article's counted views per day, oldest first, days with none
+    /// left out.
+    async fn daily_views(
+        &self,
+        article: ArticleId,
+        from: Date,
+        to: Date,
+    ) -> StoreResult<Vec<DayCount>>;
+
+    /// The week's ranking, computed now: published stories in the window,
+    /// by views during the week, then approved comments, then recency.
     async fn top_stories(&self, week: WeekWindow, limit: u32) -> StoreResult<Vec<TopStory>>;
+
+    /// The frozen ranking of a week that has ended, if it was frozen.
+    async fn frozen_top_stories(&self, week: IsoWeek) -> StoreResult<Option<Vec<TopStory>>>;
+
+    /// Freezes a week's ranking. The first freeze wins: freezing a week
+    /// again leaves it as it was, so that several nodes may race.
+    async fn freeze_top_stories(&self, week: IsoWeek, stories: &[TopStory]) -> StoreResult<()>;
+
+    /// Stores a reader's comment as pending. A reply must answer an
+    /// approved comment on the same article.
+    async fn add_comment(&self, comment: &NewComment) -> StoreResult<Comment>;
+
+    /// Whether a comment with this fingerprint was already left on the article.
+    async fn comment_seen(&self, article: ArticleId, fingerprint: &str) -> StoreResult<bool>;
+
+    /// An article's approved comments, oldest first.
+    async fn approved_comments(&self, article: ArticleId) -> StoreResult<Vec<Comment>>;
+
+    /// Comments in one moderation state, oldest first.
+    async fn comments_with_status(
+        &self,
+        status: CommentStatus,
+        page: Page,
+    ) -> StoreResult<Vec<Comment>>;
+
+    /// Moves a comment to another moderation state, keeping the article's
+    /// approved-comment count in step.
+    async fn set_comment_status(
+        &self,
+        id: CommentId,
+        status: CommentStatus,
+    ) -> StoreResult<Comment>;
+
+    /// Deletes a comment and its replies.
+    async fn delete_comment(&self, id: CommentId) -> StoreResult<()>;
+
+    /// A named secret shared by every node: stored on first use from
+    /// `candidate`, returned as stored afterwards.
+    async fn secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>>;
+}
+
+/// Views of one article on one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct DayCount {
+    pub day: Date,
+    pub views: u64,
 }
 
 /// How many weeks of stories compete in a week's ranking: the week itself
@@ -157,6 +220,7 @@ impl WeekWindow {
             first = first.previous();
         }
         WeekWindow {
+            week,
             first_day: week.monday(),
             last_day: week.sunday(),
             published_from: first.start(tz).timestamp(),

@@ -6,7 +6,7 @@
 
 use jiff::{ZonedDateTime, civil::date, tz::TimeZone};
 
-use gazette_domain::{ArticleInput, ArticleStatus, IsoWeek};
+use gazette_domain::{ArticleId, ArticleInput, ArticleStatus, CommentStatus, IsoWeek, NewComment};
 
 use crate::{DailyViews, Page, Store, StoreError, WeekWindow};
 
@@ -18,7 +18,9 @@ macro_rules! conformance_tests {
             save_and_read_back, resave_updates_not_duplicates, slug_collisions_get_suffixes,
             drafts_are_hidden, latest_is_newest_first_and_paged, sections_nest_and_list,
             contributors_and_sources_are_shared, daily_views_add_up, top_stories_rank_the_week,
-            invalid_input_stores_nothing, unknown_slugs_are_not_found);
+            invalid_input_stores_nothing, unknown_slugs_are_not_found, ties_go_to_comments_then_recency,
+            frozen_weeks_never_change, daily_series_and_liveness, moving_an_article_moves_its_week_views,
+            comments_are_moderated_and_counted, replies_need_an_approved_parent, secrets_keep_the_first_value);
     };
     (@each $make:expr; $($name:ident),*) => {$(
         #[tokio::test]
@@ -407,4 +409,308 @@ pub async fn unknown_slugs_are_not_found(store: &impl Store) {
     ] {
         assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");
     }
+}
+
+async fn add(store: &impl Store, key: &str, headline: &str, at_: ZonedDateTime) -> ArticleId {
+    store
+        .save_article(&sample(key, headline, at_))
+        .await
+        .unwrap()
+        .id
+}
+
+fn comment(article: ArticleId, text: &str) -> NewComment {
+    NewComment {
+        article,
+        parent: None,
+        author_name: "A Reader".into(),
+        author_email: Some("reader@example.org".into()),
+        body_html: format!("<p>{text}</p>"),
+        fingerprint: text.to_owned(),
+    }
+}
+
+pub async fn ties_go_to_comments_then_recency(store: &impl Store) {
+    let week: IsoWeek = "2025-W48".parse().unwrap();
+    let older = add(store, "o", "Older", at(2025, 11, 24, 9)).await;
+    let newer = add(store, "n", "Newer", at(2025, 11, 26, 9)).await;
+    let talked = add(store, "t", "Talked About", at(2025, 11, 24, 8)).await;
+    let top = add(store, "x", "Most Read", at(2025, 11, 20, 8)).await;
+    let day = date(2025, 11, 26);
+    let v = |article, views| DailyViews {
+        article,
+        day,
+        views,
+    };
+    store
+        .add_daily_views(&[v(older, 5), v(newer, 5), v(talked, 5), v(top, 9)])
+        .await
+        .unwrap();
+    let c = store.add_comment(&comment(talked, "first!")).await.unwrap();
+    store
+        .set_comment_status(c.id, CommentStatus::Approved)
+        .await
+        .unwrap();
+    let heads = |t: Vec<gazette_domain::TopStory>| {
+        t.into_iter()
+            .map(|t| t.article.headline)
+            .collect::<Vec<_>>()
+    };
+    // The limit falls inside the tie: the tie is still broken properly.
+    let top2 = store.top_stories(week_window(week), 2).await.unwrap();
+    assert_eq!(heads(top2), ["Most Read", "Talked About"]);
+    let all = store.top_stories(week_window(week), 10).await.unwrap();
+    assert_eq!(heads(all), ["Most Read", "Talked About", "Newer", "Older"]);
+}
+
+pub async fn frozen_weeks_never_change(store: &impl Store) {
+    let week: IsoWeek = "2025-W48".parse().unwrap();
+    assert!(store.frozen_top_stories(week).await.unwrap().is_none());
+    let a = add(store, "a", "First", at(2025, 11, 24, 9)).await;
+    let b = add(store, "b", "Second", at(2025, 11, 25, 9)).await;
+    let day = date(2025, 11, 25);
+    store
+        .add_daily_views(&[
+            DailyViews {
+                article: a,
+                day,
+                views: 10,
+            },
+            DailyViews {
+                article: b,
+                day,
+                views: 5,
+            },
+        ])
+        .await
+        .unwrap();
+    let ranking = store.top_stories(week_window(week), 10).await.unwrap();
+    store.freeze_top_stories(week, &ranking).await.unwrap();
+    // Late changes: more views for b, and a second freeze attempt.
+    store
+        .add_daily_views(&[DailyViews {
+            article: b,
+            day,
+            views: 100,
+        }])
+        .await
+        .unwrap();
+    let recomputed = store.top_stories(week_window(week), 10).await.unwrap();
+    assert_eq!(
+        recomputed[0].article.headline, "Second",
+        "the live ranking moved"
+    );
+    store.freeze_top_stories(week, &recomputed).await.unwrap();
+    let frozen = store.frozen_top_stories(week).await.unwrap().unwrap();
+    let got: Vec<(u32, &str, u64)> = frozen
+        .iter()
+        .map(|t| (t.rank, t.article.headline.as_str(), t.week_views))
+        .collect();
+    assert_eq!(got, [(1, "First", 10), (2, "Second", 5)]);
+    // Freezing an empty week is remembered too.
+    let empty: IsoWeek = "2020-W10".parse().unwrap();
+    store.freeze_top_stories(empty, &[]).await.unwrap();
+    assert_eq!(
+        store
+            .frozen_top_stories(empty)
+            .await
+            .unwrap()
+            .map(|v| v.len()),
+        Some(0)
+    );
+}
+
+pub async fn daily_series_and_liveness(store: &impl Store) {
+    let a = add(store, "a", "Live", at(2025, 11, 24, 9)).await;
+    let mut draft = sample("d", "Draft", at(2025, 11, 24, 9));
+    draft.status = ArticleStatus::Draft;
+    let d = store.save_article(&draft).await.unwrap().id;
+    let mut future = sample("f", "Future", at(2025, 11, 24, 9));
+    future.published_at =
+        Some(jiff::Timestamp::now().to_zoned_datetime(ny()) + jiff::SignedDuration::from_hours(48));
+    let f = store.save_article(&future).await.unwrap().id;
+    assert!(store.is_live(a).await.unwrap());
+    assert!(!store.is_live(d).await.unwrap());
+    assert!(
+        !store.is_live(f).await.unwrap(),
+        "scheduled is not live yet"
+    );
+    assert!(!store.is_live(ArticleId(999_999)).await.unwrap());
+    assert_eq!(store.live_article_ids().await.unwrap(), [a]);
+
+    let v = |day, views| DailyViews {
+        article: a,
+        day,
+        views,
+    };
+    store
+        .add_daily_views(&[
+            v(date(2025, 11, 24), 3),
+            v(date(2025, 11, 26), 4),
+            v(date(2025, 11, 24), 1),
+        ])
+        .await
+        .unwrap();
+    let series = store
+        .daily_views(a, date(2025, 11, 1), date(2025, 11, 30))
+        .await
+        .unwrap();
+    let got: Vec<(String, u64)> = series
+        .iter()
+        .map(|d| (d.day.to_string(), d.views))
+        .collect();
+    assert_eq!(
+        got,
+        [("2025-11-24".to_owned(), 4), ("2025-11-26".to_owned(), 4)]
+    );
+    let narrow = store
+        .daily_views(a, date(2025, 11, 25), date(2025, 11, 30))
+        .await
+        .unwrap();
+    assert_eq!(narrow.len(), 1);
+}
+
+pub async fn moving_an_article_moves_its_week_views(store: &impl Store) {
+    let week: IsoWeek = "2025-W48".parse().unwrap();
+    let mut input = sample("m", "Moved", at(2025, 11, 25, 9));
+    let id = store.save_article(&input).await.unwrap().id;
+    store
+        .add_daily_views(&[DailyViews {
+            article: id,
+            day: date(2025, 11, 25),
+            views: 7,
+        }])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .top_stories(week_window(week), 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Re-dated to long before the window: no longer eligible that week.
+    input.published_at = Some(at(2025, 6, 1, 9));
+    store.save_article(&input).await.unwrap();
+    assert!(
+        store
+            .top_stories(week_window(week), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn comments_are_moderated_and_counted(store: &impl Store) {
+    let a = add(store, "a", "Discussed", at(2025, 11, 24, 9)).await;
+    let slug = "discussed";
+    let c1 = store.add_comment(&comment(a, "one")).await.unwrap();
+    let c2 = store.add_comment(&comment(a, "two")).await.unwrap();
+    assert_eq!(c1.status, CommentStatus::Pending);
+    assert!(
+        store.approved_comments(a).await.unwrap().is_empty(),
+        "pending is not shown"
+    );
+    assert_eq!(
+        store.article_by_slug(slug).await.unwrap().counters.comments,
+        0
+    );
+    let pending = store
+        .comments_with_status(CommentStatus::Pending, Page::new(1, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        pending.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [c1.id, c2.id]
+    );
+
+    store
+        .set_comment_status(c1.id, CommentStatus::Approved)
+        .await
+        .unwrap();
+    store
+        .set_comment_status(c1.id, CommentStatus::Approved)
+        .await
+        .unwrap();
+    store
+        .set_comment_status(c2.id, CommentStatus::Spam)
+        .await
+        .unwrap();
+    let shown = store.approved_comments(a).await.unwrap();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].body_html, "<p>one</p>");
+    assert_eq!(
+        store.article_by_slug(slug).await.unwrap().counters.comments,
+        1,
+        "approving twice counts once"
+    );
+    assert!(store.comment_seen(a, "two").await.unwrap());
+    assert!(!store.comment_seen(a, "three").await.unwrap());
+
+    let mut reply = comment(a, "reply");
+    reply.parent = Some(c1.id);
+    let r = store.add_comment(&reply).await.unwrap();
+    store
+        .set_comment_status(r.id, CommentStatus::Approved)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.article_by_slug(slug).await.unwrap().counters.comments,
+        2
+    );
+    store.delete_comment(c1.id).await.unwrap();
+    assert_eq!(
+        store.article_by_slug(slug).await.unwrap().counters.comments,
+        0,
+        "deleting a comment removes its replies from the count"
+    );
+    assert!(store.approved_comments(a).await.unwrap().is_empty());
+    assert!(matches!(
+        store.delete_comment(c1.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .set_comment_status(gazette_domain::CommentId(424242), CommentStatus::Approved)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn replies_need_an_approved_parent(store: &impl Store) {
+    let a = add(store, "a", "One", at(2025, 11, 24, 9)).await;
+    let b = add(store, "b", "Two", at(2025, 11, 24, 9)).await;
+    let pending = store.add_comment(&comment(a, "pending")).await.unwrap();
+    let mut reply = comment(a, "reply");
+    reply.parent = Some(pending.id);
+    assert!(matches!(
+        store.add_comment(&reply).await,
+        Err(StoreError::Invalid(_))
+    ));
+    store
+        .set_comment_status(pending.id, CommentStatus::Approved)
+        .await
+        .unwrap();
+    let mut elsewhere = comment(b, "cross");
+    elsewhere.parent = Some(pending.id);
+    assert!(matches!(
+        store.add_comment(&elsewhere).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(store.add_comment(&reply).await.is_ok());
+    assert!(matches!(
+        store
+            .add_comment(&comment(ArticleId(777_777), "nowhere"))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn secrets_keep_the_first_value(store: &impl Store) {
+    let first = store.secret("form", b"first-value").await.unwrap();
+    let second = store.secret("form", b"second-value").await.unwrap();
+    assert_eq!(first, b"first-value");
+    assert_eq!(second, b"first-value");
+    assert_eq!(store.secret("other", b"x").await.unwrap(), b"x");
 }
