@@ -19,6 +19,17 @@ pub enum AppError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request clashes with what is stored (a duplicate).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The API needs a valid token.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// The request came from somewhere it may not.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("too many requests")]
+    TooManyRequests,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -32,6 +43,10 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -42,6 +57,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Invalid(e) => AppError::BadRequest(e.to_string()),
+            StoreError::Conflict(m) => AppError::Conflict(m),
             e => AppError::Internal(e.to_string()),
         }
     }
@@ -66,7 +82,17 @@ impl IntoResponse for AppError {
         let status = self.status();
         let (message, internal) = match &self {
             AppError::NotFound => ("We could not find that page.".to_owned(), None),
-            AppError::BadRequest(m) => (m.clone(), None),
+            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::Forbidden(m) => {
+                (m.clone(), None)
+            }
+            AppError::Unauthorized => (
+                "This needs the API token: send it as `Authorization: Bearer TOKEN`.".to_owned(),
+                None,
+            ),
+            AppError::TooManyRequests => (
+                "Too many requests from your address; wait a minute and try again.".to_owned(),
+                None,
+            ),
             AppError::Internal(m) => (
                 "Something went wrong on our side. Please try again in a moment.".to_owned(),
                 Some(m.clone()),
@@ -97,13 +123,30 @@ pub async fn render_error_pages(
     if let Some(detail) = &info.internal {
         tracing::error!(http.path = %path, error = %detail, "request failed");
     }
+    // Hits and the API answer in their own terms, never with a page.
+    if path.starts_with("/api/") {
+        let body = serde_json::json!({
+            "error": { "status": info.status.as_u16(), "message": info.message }
+        });
+        return (info.status, axum::Json(body)).into_response();
+    }
+    if path.starts_with("/hit/") {
+        return (
+            info.status,
+            [(axum::http::header::CACHE_CONTROL, "no-store")],
+            info.message,
+        )
+            .into_response();
+    }
     let layout = match Layout::build(&state, None).await {
         Ok(l) => l,
         Err(_) => Layout::bare(&state),
     };
     let title = match info.status {
         StatusCode::NOT_FOUND => "Page not found",
-        StatusCode::BAD_REQUEST => "Bad request",
+        StatusCode::BAD_REQUEST | StatusCode::CONFLICT => "That did not work",
+        StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "Not allowed",
+        StatusCode::TOO_MANY_REQUESTS => "Slow down",
         _ => "Server error",
     };
     let ctx = minijinja::context! {

@@ -5,31 +5,61 @@
 //! [`AppError`]s, rendered as an HTML page by one middleware that also logs
 //! server errors once.
 
+mod api;
+pub mod background;
+mod client;
+mod comments;
+pub mod counter;
 mod error;
+mod forms;
 mod pages;
 mod state;
 mod templates;
-mod top;
+pub mod top;
 mod views;
 
+pub use api::FORMULA;
 pub use error::AppError;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, StartError, WebConfig};
 pub use templates::{TemplateError, Templates};
 
 use std::time::Duration;
 
-use axum::{Router, middleware, routing::get};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    middleware,
+    routing::{get, post},
+};
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
 
-/// Largest request body the reader site accepts. Reader pages take no
-/// uploads; forms that come later set their own, larger, limits.
-const BODY_LIMIT_BYTES: usize = 16 * 1024;
+/// Largest request body the site accepts: a comment of 5,000 characters,
+/// URL-encoded, fits. Routes that take less set their own limit.
+const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
 /// Every route of the reader site.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::home::show))
         .route("/articles/{slug}", get(pages::article::show))
+        .route("/articles/{slug}/comments", post(pages::comments::create))
+        .route(
+            "/hit/{target}",
+            post(pages::hits::beacon)
+                .get(pages::hits::pixel)
+                .layer(DefaultBodyLimit::max(pages::hits::MAX_HIT_BODY)),
+        )
+        .route("/top", get(pages::top::current))
+        .route("/top/{week}", get(pages::top::week))
+        .route("/staff", get(pages::staff::show))
+        .route("/staff/sign-in", post(pages::staff::sign_in))
+        .route("/staff/sign-out", post(pages::staff::sign_out))
+        .route("/api/top", get(api::top_current))
+        .route("/api/top/{week}", get(api::top_week))
+        .route("/api/articles/{id}/views", get(api::article_views))
+        .route("/api/comments", get(api::comments))
+        .route("/api/comments/{id}", axum::routing::delete(api::delete))
+        .route("/api/comments/{id}/{action}", post(api::moderate))
         .route("/sections/{slug}", get(pages::listing::section))
         .route("/contributors/{slug}", get(pages::listing::contributor))
         .route("/sources/{slug}", get(pages::listing::source))

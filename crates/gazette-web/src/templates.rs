@@ -6,36 +6,26 @@ use std::path::PathBuf;
 use minijinja::{Environment, TemplateSource, UndefinedBehavior, path_loader};
 use serde::Serialize;
 
+/// Pairs each built-in template's name with its text, compiled in.
+macro_rules! builtin {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),*]
+    };
+}
+
 /// The built-in theme, by template name.
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        "layouts/base.html",
-        include_str!("../templates/layouts/base.html"),
-    ),
-    (
-        "partials/summary.html",
-        include_str!("../templates/partials/summary.html"),
-    ),
-    (
-        "partials/pager.html",
-        include_str!("../templates/partials/pager.html"),
-    ),
-    (
-        "pages/home.html",
-        include_str!("../templates/pages/home.html"),
-    ),
-    (
-        "pages/article.html",
-        include_str!("../templates/pages/article.html"),
-    ),
-    (
-        "pages/listing.html",
-        include_str!("../templates/pages/listing.html"),
-    ),
-    (
-        "pages/error.html",
-        include_str!("../templates/pages/error.html"),
-    ),
+const BUILTIN: &[(&str, &str)] = builtin![
+    "layouts/base.html",
+    "partials/summary.html",
+    "partials/pager.html",
+    "partials/comment.html",
+    "partials/beacon.html",
+    "pages/home.html",
+    "pages/article.html",
+    "pages/listing.html",
+    "pages/error.html",
+    "pages/top.html",
+    "pages/staff.html",
 ];
 
 #[derive(Debug, thiserror::Error)]

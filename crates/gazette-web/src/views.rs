@@ -5,7 +5,7 @@ use jiff::ZonedDateTime;
 use minijinja::HtmlEscape;
 use serde::Serialize;
 
-use gazette_domain::{Article, ArticleSummary, IsoWeek, NamedRef, Newsroom, TopStory};
+use gazette_domain::{Article, ArticleSummary, Comment, IsoWeek, NamedRef, Newsroom, TopStory};
 
 use crate::{AppState, error::AppError, pages::assets};
 
@@ -79,7 +79,11 @@ impl Layout {
         let mut layout = Layout::bare(state);
         layout.week = week.week();
         layout.week_id = week.to_string();
-        layout.top = top.iter().map(top_item).collect();
+        layout.top = top
+            .iter()
+            .take(crate::top::STRIP_LEN)
+            .map(top_item)
+            .collect();
         layout.sections = sections
             .into_iter()
             .filter(|s| s.parent.is_none())
@@ -177,6 +181,8 @@ impl SummaryView {
 /// The article page.
 #[derive(Serialize)]
 pub struct ArticleView {
+    /// The number the view beacon reports.
+    pub id: i64,
     pub headline: String,
     pub standfirst: Option<String>,
     pub href: String,
@@ -200,6 +206,7 @@ pub struct ArticleView {
 impl ArticleView {
     pub fn new(a: &Article, newsroom: &Newsroom) -> Self {
         ArticleView {
+            id: a.id.0,
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),
             href: article_href(&a.slug),
@@ -293,6 +300,96 @@ impl Pager {
             page,
             prev: (page > 1).then(|| href(page - 1)),
             next: has_more.then(|| href(page + 1)),
+        }
+    }
+}
+
+/// A comment and the replies under it.
+#[derive(Serialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub author: String,
+    pub posted: DateView,
+    /// Sanitized when it was posted; marked safe in the template.
+    pub body_html: String,
+    pub replies: Vec<CommentView>,
+}
+
+/// Approved comments as threads, oldest first. Replies whose parent is not
+/// shown are left out with it.
+pub fn comment_threads(comments: &[Comment], newsroom: &Newsroom) -> Vec<CommentView> {
+    fn build(
+        parent: Option<i64>,
+        all: &[Comment],
+        newsroom: &Newsroom,
+        depth: u8,
+    ) -> Vec<CommentView> {
+        if depth > 32 {
+            return Vec::new();
+        }
+        all.iter()
+            .filter(|c| c.parent.map(|p| p.0) == parent)
+            .map(|c| CommentView {
+                id: c.id.0,
+                author: c.author_name.clone(),
+                posted: DateView::new(
+                    &c.created_at.to_zoned_datetime(newsroom.time_zone.clone()),
+                    newsroom,
+                ),
+                body_html: c.body_html.clone(),
+                replies: build(Some(c.id.0), all, newsroom, depth + 1),
+            })
+            .collect()
+    }
+    build(None, comments, newsroom, 0)
+}
+
+/// A week's ranking page.
+#[derive(Serialize)]
+pub struct RankingView {
+    pub week: i8,
+    pub year: i16,
+    pub week_id: String,
+    pub first_day: String,
+    pub last_day: String,
+    pub frozen: bool,
+    pub current: bool,
+    pub stories: Vec<RankedView>,
+    pub prev: String,
+    pub next: Option<String>,
+    pub formula: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct RankedView {
+    pub rank: u32,
+    pub week_views: u64,
+    pub story: SummaryView,
+}
+
+impl RankingView {
+    pub fn new(r: &crate::top::Ranking, newsroom: &Newsroom) -> Self {
+        let day = |d: jiff::civil::Date| d.strftime("%A, %B %-d, %Y").to_string();
+        RankingView {
+            week: r.week.week(),
+            year: r.week.year(),
+            week_id: r.week.to_string(),
+            first_day: day(r.week.monday()),
+            last_day: day(r.week.sunday()),
+            frozen: r.frozen,
+            current: r.current,
+            stories: r
+                .stories
+                .iter()
+                .map(|t| RankedView {
+                    rank: t.rank,
+                    week_views: t.week_views,
+                    story: SummaryView::new(&t.article, newsroom),
+                })
+                .collect(),
+            prev: format!("/top/{}", r.week.previous()),
+            next: (!r.current).then(|| format!("/top/{}", r.week.next())),
+            formula: crate::api::FORMULA,
         }
     }
 }

@@ -1,10 +1,10 @@
 //! Opening a newsroom (data directory, database) and serving it.
 
-use std::{io, path::Path, sync::Arc};
+use std::{io, net::SocketAddr, path::Path, sync::Arc};
 
 use anyhow::{Context, bail};
 use gazette_store_sqlite::SqliteStore;
-use gazette_web::{AppState, WebConfig};
+use gazette_web::AppState;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
@@ -72,29 +72,33 @@ pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
 }
 
 /// Serves the reader site until Ctrl-C or SIGTERM, then finishes the
-/// requests in flight and closes the database.
+/// requests in flight, writes every counted view and closes the database.
 pub async fn serve(
     config: &Config,
     store: SqliteStore,
     listener: TcpListener,
 ) -> anyhow::Result<()> {
-    let web = WebConfig {
-        theme_dir: config.theme_dir.clone(),
-    };
-    let state = AppState::new(Arc::new(store.clone()), config.newsroom()?, &web)
-        .context("cannot load the theme")?;
+    let state = AppState::new(Arc::new(store.clone()), config.newsroom()?, config.web()?)
+        .await
+        .context("cannot start the site")?;
+    let background = gazette_web::background::start(state.clone());
     let addr = listener.local_addr()?;
     tracing::info!(listen = %addr, newsroom = %config.newsroom.name, "serving");
     eprintln!(
         "Gazette is serving {} on http://{addr}/",
         config.newsroom.name
     );
-    axum::serve(listener, gazette_web::router(state))
+    let app = gazette_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped with an error")?;
+        .await;
+    // Requests are done: no hit can arrive any more, so this last write
+    // holds every view the server accepted.
+    let flushed = background.shutdown().await;
     store.close().await;
-    tracing::info!("stopped");
+    served.context("the server stopped with an error")?;
+    let n = flushed.context("could not write the last counted views")?;
+    tracing::info!(views.written = n, "stopped");
     Ok(())
 }
 

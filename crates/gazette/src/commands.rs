@@ -33,7 +33,7 @@ pub async fn migrate(over: &Overrides) -> anyhow::Result<ExitCode> {
 }
 
 pub fn show_config(config: &Config) -> anyhow::Result<String> {
-    toml::to_string_pretty(config).context("cannot print the configuration")
+    toml::to_string_pretty(&config.masked()).context("cannot print the configuration")
 }
 
 pub async fn demo(
@@ -170,4 +170,159 @@ async fn import_one(
         file.display(),
         saved.slug
     ))
+}
+
+pub async fn comments_pending(over: &Overrides, json: bool) -> anyhow::Result<ExitCode> {
+    let config = Config::load(over)?;
+    let store = app::open_store(&config, false).await?;
+    let mut all = Vec::new();
+    for n in 1.. {
+        let page = store
+            .comments_with_status(
+                gazette_domain::CommentStatus::Pending,
+                gazette_store::Page::new(n, 200),
+            )
+            .await?;
+        let done = page.len() < 200;
+        all.extend(page);
+        if done {
+            break;
+        }
+    }
+    store.close().await;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    } else if all.is_empty() {
+        println!("No comments are waiting.");
+    } else {
+        for c in &all {
+            println!(
+                "#{} on article {} by {}{} at {}{}\n    {}",
+                c.id,
+                c.article,
+                c.author_name,
+                c.author_email
+                    .as_deref()
+                    .map(|e| format!(" <{e}>"))
+                    .unwrap_or_default(),
+                c.created_at,
+                c.parent
+                    .map(|p| format!(", replying to #{p}"))
+                    .unwrap_or_default(),
+                c.body_html
+            );
+        }
+        println!(
+            "{} waiting. Publish with `gazette comments approve ID…`.",
+            all.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Clone, Copy)]
+pub enum Moderation {
+    Approve,
+    Spam,
+    Delete,
+}
+
+pub async fn moderate(
+    over: &Overrides,
+    ids: &[i64],
+    action: Moderation,
+) -> anyhow::Result<ExitCode> {
+    use gazette_domain::{CommentId, CommentStatus};
+    let config = Config::load(over)?;
+    let store = app::open_store(&config, false).await?;
+    let mut failed = 0;
+    for &id in ids {
+        let result = match action {
+            Moderation::Approve => store
+                .set_comment_status(CommentId(id), CommentStatus::Approved)
+                .await
+                .map(|_| "approved"),
+            Moderation::Spam => store
+                .set_comment_status(CommentId(id), CommentStatus::Spam)
+                .await
+                .map(|_| "marked as spam"),
+            Moderation::Delete => store.delete_comment(CommentId(id)).await.map(|_| "deleted"),
+        };
+        match result {
+            Ok(done) => println!("comment #{id} {done}"),
+            Err(gazette_store::StoreError::NotFound) => {
+                failed += 1;
+                eprintln!(
+                    "gazette: error: there is no comment #{id}; see `gazette comments pending`"
+                );
+            }
+            Err(e) => return Err(e).context(format!("cannot change comment #{id}")),
+        }
+    }
+    store.close().await;
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub async fn top(over: &Overrides, week: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+    use gazette_domain::IsoWeek;
+    let config = Config::load(over)?;
+    let newsroom = config.newsroom()?;
+    let week: IsoWeek = match week {
+        Some(w) => w.parse().map_err(|e| anyhow::anyhow!("--week: {e}"))?,
+        None => IsoWeek::of_zoned(&newsroom.now()),
+    };
+    let store = app::open_store(&config, false).await?;
+    let state =
+        gazette_web::AppState::new(std::sync::Arc::new(store.clone()), newsroom, config.web()?)
+            .await
+            .context("cannot read the newsroom")?;
+    let ranking = gazette_web::top::ranking(&state, week).await?;
+    store.close().await;
+    if json {
+        let stories: Vec<serde_json::Value> = ranking
+            .stories
+            .iter()
+            .map(|t| {
+                serde_json::json!({
+                    "rank": t.rank,
+                    "id": t.article.id,
+                    "slug": t.article.slug,
+                    "headline": t.article.headline,
+                    "week_views": t.week_views,
+                    "comments": t.article.counters.comments,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "week": ranking.week.to_string(),
+            "frozen": ranking.frozen,
+            "current": ranking.current,
+            "formula": gazette_web::FORMULA,
+            "stories": stories,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        let state_word = if ranking.frozen {
+            "final"
+        } else if ranking.current {
+            "so far"
+        } else {
+            "not final yet"
+        };
+        println!("Top stories, {} ({state_word})", ranking.week);
+        if ranking.stories.is_empty() {
+            println!("  no stories were published in or shortly before this week");
+        }
+        for t in &ranking.stories {
+            println!(
+                "{:>3}. {:>7} views  {}",
+                t.rank, t.week_views, t.article.headline
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -33,7 +33,53 @@ pub struct Config {
     pub theme_dir: Option<PathBuf>,
     /// Log filter (tracing's EnvFilter syntax).
     pub log: String,
+    /// Bearer token for the moderation API and staff sign-in (secret).
+    pub api_token: Option<String>,
+    /// A file holding the API token, instead of `api_token`.
+    pub api_token_file: Option<PathBuf>,
     pub newsroom: NewsroomConfig,
+    pub views: ViewsConfig,
+    pub comments: CommentsConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ViewsConfig {
+    /// Header with the client address, set by the one reverse proxy in
+    /// front of Gazette (its last address is used). Unset: the connection's.
+    pub client_ip_header: Option<String>,
+    /// Milliseconds between writes of counted views (at most 1000).
+    pub flush_interval_ms: u64,
+    /// View hits one client address may send a minute.
+    pub hits_per_minute: u32,
+}
+
+impl Default for ViewsConfig {
+    fn default() -> Self {
+        ViewsConfig {
+            client_ip_header: None,
+            flush_interval_ms: 1000,
+            hits_per_minute: 600,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CommentsConfig {
+    /// Comments one client address may post an hour.
+    pub per_hour: u32,
+    /// Shortest time in seconds between loading the form and sending it.
+    pub min_seconds: i64,
+}
+
+impl Default for CommentsConfig {
+    fn default() -> Self {
+        CommentsConfig {
+            per_hour: 10,
+            min_seconds: 3,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -56,7 +102,11 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             theme_dir: None,
             log: "info".into(),
+            api_token: None,
+            api_token_file: None,
             newsroom: NewsroomConfig::default(),
+            views: ViewsConfig::default(),
+            comments: CommentsConfig::default(),
         }
     }
 }
@@ -142,7 +192,66 @@ impl Config {
         if self.newsroom.name.trim().is_empty() {
             bail!("newsroom.name is empty; give the publication a name");
         }
+        if !(10..=1000).contains(&self.views.flush_interval_ms) {
+            bail!(
+                "views.flush_interval_ms is {}; use 10 to 1000 (views are written at least every second)",
+                self.views.flush_interval_ms
+            );
+        }
+        if self.api_token.is_some() && self.api_token_file.is_some() {
+            bail!("set api_token or api_token_file, not both");
+        }
+        if let Some(t) = &self.api_token
+            && t.trim().len() < 16
+        {
+            bail!(
+                "api_token is too short; use at least 16 characters (e.g. `openssl rand -hex 24`)"
+            );
+        }
         Ok(())
+    }
+
+    /// The API token, read from `api_token_file` when that is set.
+    pub fn api_token(&self) -> anyhow::Result<Option<String>> {
+        if let Some(file) = &self.api_token_file {
+            let token = std::fs::read_to_string(file)
+                .with_context(|| format!("cannot read api_token_file {}", file.display()))?;
+            let token = token.trim().to_owned();
+            if token.len() < 16 {
+                bail!(
+                    "the token in {} is too short; use at least 16 characters",
+                    file.display()
+                );
+            }
+            return Ok(Some(token));
+        }
+        Ok(self.api_token.clone())
+    }
+
+    /// The configuration with secrets masked, for printing.
+    pub fn masked(&self) -> Config {
+        let mut c = self.clone();
+        if c.api_token.is_some() {
+            c.api_token = Some("***".into());
+        }
+        c
+    }
+
+    /// What the web layer needs.
+    pub fn web(&self) -> anyhow::Result<gazette_web::WebConfig> {
+        Ok(gazette_web::WebConfig {
+            theme_dir: self.theme_dir.clone(),
+            client_ip_header: self
+                .views
+                .client_ip_header
+                .clone()
+                .filter(|h| !h.is_empty()),
+            flush_interval: std::time::Duration::from_millis(self.views.flush_interval_ms),
+            hits_per_minute: self.views.hits_per_minute,
+            comments_per_hour: self.comments.per_hour,
+            comment_min_seconds: self.comments.min_seconds,
+            api_token: self.api_token()?,
+        })
     }
 
     pub fn listen_addr(&self) -> anyhow::Result<SocketAddr> {

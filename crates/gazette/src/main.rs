@@ -61,6 +61,20 @@ enum Command {
     },
     /// Create the database if needed and apply pending migrations.
     Migrate,
+    /// Moderate readers' comments.
+    Comments {
+        #[command(subcommand)]
+        action: CommentAction,
+    },
+    /// A week's top stories (frozen once the week has ended).
+    Top {
+        /// ISO week, e.g. 2025-W48. Default: this week on the newsroom's clock.
+        #[arg(long, value_name = "WEEK")]
+        week: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Configuration helpers.
     Config {
         #[command(subcommand)]
@@ -76,6 +90,31 @@ enum ImportFormat {
         /// Files to import.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CommentAction {
+    /// List comments waiting for moderation, oldest first.
+    Pending {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish comments.
+    Approve {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
+    },
+    /// Mark comments as spam (hidden, not counted).
+    Spam {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
+    },
+    /// Delete comments and the replies under them.
+    Delete {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
     },
 }
 
@@ -145,5 +184,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format: ImportFormat::Text { files },
         } => commands::import_text(&over, &files).await,
         Command::Migrate => commands::migrate(&over).await,
+        Command::Comments { action } => match action {
+            CommentAction::Pending { json } => commands::comments_pending(&over, json).await,
+            CommentAction::Approve { ids } => {
+                commands::moderate(&over, &ids, commands::Moderation::Approve).await
+            }
+            CommentAction::Spam { ids } => {
+                commands::moderate(&over, &ids, commands::Moderation::Spam).await
+            }
+            CommentAction::Delete { ids } => {
+                commands::moderate(&over, &ids, commands::Moderation::Delete).await
+            }
+        },
+        Command::Top { week, json } => commands::top(&over, week.as_deref(), json).await,
     }
 }

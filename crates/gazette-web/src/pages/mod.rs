@@ -2,8 +2,12 @@
 
 pub mod article;
 pub mod assets;
+pub mod comments;
+pub mod hits;
 pub mod home;
 pub mod listing;
+pub mod staff;
+pub mod top;
 
 use axum::{
     http::header,
