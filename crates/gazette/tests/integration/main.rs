@@ -2,6 +2,7 @@
 //! file, a real HTTP client against the real server on loopback.
 
 mod cli;
+mod counts;
 mod demo;
 mod seed_page;
 mod util;

@@ -1,0 +1,85 @@
+//! A real browser (Debian's chromium, headless) loads an article page and
+//! its beacon counts the view; the same browser with its own headless user
+//! agent is recognised as a robot. Runs when E2E_CHROMIUM names the
+//! browser (CI sets it); skipped otherwise.
+
+use std::{process::Command, time::Duration};
+
+use crate::util::{FIREFOX, TestApp, days_ago};
+
+fn chromium() -> Option<String> {
+    std::env::var("E2E_CHROMIUM").ok().filter(|p| !p.is_empty())
+}
+
+/// Loads `url` the way ../shared/judge/lib.sh launches chromium: headless,
+/// every non-loopback request sent to a dead proxy.
+fn load(bin: &str, url: &str, user_agent: Option<&str>) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(bin);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--proxy-server=http://127.0.0.1:9",
+        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+        "--disable-dev-shm-usage",
+        "--virtual-time-budget=3000",
+        "--dump-dom",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()));
+    if let Some(ua) = user_agent {
+        cmd.arg(format!("--user-agent={ua}"));
+    }
+    let out = cmd.arg(url).output().expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn pending_after(app: &TestApp, want: u64) -> u64 {
+    for _ in 0..50 {
+        if app.state.counter.pending() >= want {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.state.counter.pending()
+}
+
+#[tokio::test]
+async fn a_browser_reading_the_page_counts_and_headless_chrome_does_not() {
+    let Some(bin) = chromium() else {
+        eprintln!("skipped: set E2E_CHROMIUM=/usr/bin/chromium to run the browser test");
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let (_, path) = app.story("a", "Read In A Browser", days_ago(1)).await;
+    let url = app.url(&path);
+
+    let headless = bin.clone();
+    let u = url.clone();
+    tokio::task::spawn_blocking(move || load(&headless, &u, None))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(app.state.counter.pending(), 0, "HeadlessChrome is a robot");
+
+    let reader = bin.clone();
+    let u = url.clone();
+    tokio::task::spawn_blocking(move || load(&reader, &u, Some(FIREFOX)))
+        .await
+        .unwrap();
+    assert_eq!(
+        pending_after(&app, 1).await,
+        1,
+        "the beacon counted one view"
+    );
+    assert_eq!(app.counted(&path).await, 1);
+}

@@ -1,0 +1,7 @@
+//! The reader site over real HTTP on loopback, with a real SQLite store.
+
+mod browser;
+mod comments;
+mod top;
+mod util;
+mod views;

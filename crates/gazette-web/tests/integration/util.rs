@@ -1,0 +1,129 @@
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use gazette_domain::{ArticleId, Newsroom};
+use gazette_store::{Store, testing::sample};
+use gazette_store_sqlite::SqliteStore;
+use gazette_web::{AppState, WebConfig};
+use jiff::{Timestamp, ToSpan, ZonedDateTime, tz::TimeZone};
+
+pub const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+pub const TOKEN: &str = "test-api-token-0123456789";
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub store: Arc<SqliteStore>,
+    pub http: reqwest::Client,
+}
+
+/// Settings that suit tests: client addresses from a header, so one test
+/// can act as many readers; no minimum comment time unless asked.
+pub fn test_config() -> WebConfig {
+    WebConfig {
+        client_ip_header: Some("X-Forwarded-For".into()),
+        comment_min_seconds: 0,
+        api_token: Some(TOKEN.into()),
+        ..WebConfig::default()
+    }
+}
+
+pub fn newsroom() -> Newsroom {
+    Newsroom {
+        name: "The Test Courier".into(),
+        base_url: "http://127.0.0.1".into(),
+        time_zone: TimeZone::get("America/New_York").unwrap(),
+        language: "en".into(),
+    }
+}
+
+pub fn days_ago(n: i64) -> ZonedDateTime {
+    let now = Timestamp::now().to_zoned_datetime(TimeZone::get("America/New_York").unwrap());
+    now.checked_sub(n.days()).unwrap()
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::with_config(test_config()).await
+    }
+
+    pub async fn with_config(config: WebConfig) -> TestApp {
+        let store = Arc::new(SqliteStore::memory().await.unwrap());
+        let state = AppState::new(store.clone(), newsroom(), config)
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app =
+            gazette_web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        TestApp {
+            base: format!("http://{addr}"),
+            state,
+            store,
+            http,
+        }
+    }
+
+    /// Publishes a story and returns its id and URL path.
+    pub async fn story(
+        &self,
+        key: &str,
+        headline: &str,
+        published: ZonedDateTime,
+    ) -> (ArticleId, String) {
+        let saved = self
+            .store
+            .save_article(&sample(key, headline, published))
+            .await
+            .unwrap();
+        (saved.id, format!("/articles/{}", saved.slug))
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .header("User-Agent", FIREFOX)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    /// A beacon hit as a reader at `ip` with `ua` sends it.
+    pub async fn hit(&self, article: ArticleId, ip: &str, ua: &str) -> u16 {
+        self.http
+            .post(self.url(&format!("/hit/{}", article.0)))
+            .header("User-Agent", ua)
+            .header("X-Forwarded-For", ip)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    /// Writes pending views and reads the article's counted total.
+    pub async fn counted(&self, slug_path: &str) -> u64 {
+        self.state.flush_views().await.unwrap();
+        let slug = slug_path.trim_start_matches("/articles/");
+        self.store
+            .article_by_slug(slug)
+            .await
+            .unwrap()
+            .counters
+            .views
+    }
+}

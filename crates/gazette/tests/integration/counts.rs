@@ -1,0 +1,183 @@
+//! Views and comments through the real binary: the seed's imported counts
+//! count up, SIGTERM under load loses no accepted view, and the CLI
+//! moderates and ranks.
+
+use std::time::Duration;
+
+use gazette_store::Store;
+use gazette_store_sqlite::SqliteStore;
+
+use crate::util::{Newsroom, seed_file, stderr, stdout};
+
+const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+const ARTICLE: &str = "/articles/yerevan-seeks-us-help-for-release-of-armenian-prisoners";
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+fn beacon_of(html: &str) -> String {
+    let at = html.find("u=\"/hit/").expect("the page has a beacon") + 3;
+    html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn the_seed_shows_its_imported_counts_and_counts_up_when_read() {
+    let n = Newsroom::new();
+    let seed = seed_file();
+    assert!(
+        n.run(&["import", "text", seed.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let server = n.serve();
+    let (_, html) = server.get(ARTICLE).await;
+    assert!(html.contains(r#"<span class="views"><span class="n">62</span> views</span>"#));
+    assert!(html.contains(r#"<span class="comments"><span class="n">0</span> comments</span>"#));
+
+    let beacon = beacon_of(&html);
+    let status = http()
+        .post(format!("{}{beacon}", server.base))
+        .header("User-Agent", FIREFOX)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 202);
+    // Written within a second; a reload by the same reader adds nothing.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let again = http()
+        .post(format!("{}{beacon}", server.base))
+        .header("User-Agent", FIREFOX)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(again.as_u16(), 204);
+    let (_, html) = server.get(ARTICLE).await;
+    assert!(
+        html.contains(r#"<span class="n">63</span> views"#),
+        "62 imported + 1 read"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_under_load_loses_no_accepted_view() {
+    let mut n = Newsroom::new();
+    n.env.push((
+        "GAZETTE_VIEWS__CLIENT_IP_HEADER".into(),
+        "X-Forwarded-For".into(),
+    ));
+    let seed = seed_file();
+    assert!(
+        n.run(&["import", "text", seed.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let server = n.serve();
+    let (_, html) = server.get(ARTICLE).await;
+    let url = format!("{}{}", server.base, beacon_of(&html));
+
+    // Eight readers' worth of traffic, each request from a new address.
+    let mut tasks = Vec::new();
+    for t in 0..8u32 {
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = http();
+            let mut accepted = 0u64;
+            for i in 0..5000u32 {
+                let ip = format!("10.{t}.{}.{}", i / 250, i % 250);
+                match client
+                    .post(&url)
+                    .header("User-Agent", FIREFOX)
+                    .header("X-Forwarded-For", ip)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().as_u16() == 202 => accepted += 1,
+                    Ok(_) => {}
+                    Err(_) => break, // the server has gone
+                }
+            }
+            accepted
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let pid = server.child.id();
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let mut accepted = 0;
+    for t in tasks {
+        accepted += t.await.unwrap();
+    }
+    let mut server = server;
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "graceful exit, got {status}");
+    assert!(accepted > 100, "the load ran ({accepted} accepted)");
+
+    let store = SqliteStore::open(&n.data_dir().join("gazette.db"), false)
+        .await
+        .unwrap();
+    let a = store
+        .article_by_slug(ARTICLE.trim_start_matches("/articles/"))
+        .await
+        .unwrap();
+    assert_eq!(a.counters.views, accepted, "every accepted hit was written");
+    assert_eq!(a.counters.legacy_views, 62);
+}
+
+#[tokio::test]
+async fn comments_and_top_from_the_command_line() {
+    let n = Newsroom::new();
+    assert!(
+        n.run(&["demo", "--no-serve", "--articles", "40"])
+            .status
+            .success()
+    );
+    let out = n.run(&["comments", "pending"]);
+    assert!(
+        stdout(&out).contains("No comments are waiting"),
+        "{}",
+        stdout(&out)
+    );
+    let out = n.run(&["comments", "approve", "12345"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("there is no comment #12345"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = n.run(&["top", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["current"], true);
+    let stories = json["stories"].as_array().unwrap();
+    assert!(!stories.is_empty(), "the demo has stories this week");
+    let views: Vec<u64> = stories
+        .iter()
+        .map(|s| s["week_views"].as_u64().unwrap())
+        .collect();
+    assert!(
+        views.windows(2).all(|w| w[0] >= w[1]),
+        "ranked by views: {views:?}"
+    );
+
+    let out = n.run(&["top", "--week", "2025-W48"]);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("Top stories, 2025-W48 (final)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = n.run(&["top", "--week", "2025-W60"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--week"), "{}", stderr(&out));
+}
