@@ -20,7 +20,8 @@ use gazette_domain::{
     Contributor, Dateline, DomainError, IsoWeek, NewComment, Section, Slug, Source, TopStory,
 };
 use gazette_store::{
-    DailyViews, DayCount, Page, Saved, Store, StoreError, StoreResult, WeekWindow,
+    DailyViews, DayCount, ImportedComment, Page, Saved, Store, StoreError, StoreResult,
+    WeekWindow,
 };
 
 use rows::{ArticleRow, CommentRow, NamedRow, SectionRow, SourceRow, SummaryRow};
@@ -148,6 +149,19 @@ fn source_url(name: &str) -> Option<String> {
     looks.then(|| format!("https://{}", n.to_ascii_lowercase()))
 }
 
+/// Rows already written as JSON values, joined into one JSON array.
+fn json_rows(rows: impl Iterator<Item = String>) -> String {
+    let mut out = String::from("[");
+    for (i, r) in rows.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&r);
+    }
+    out.push(']');
+    out
+}
+
 /// Ids as a JSON array, bound as one parameter and read with `json_each`.
 fn json_ids(ids: impl Iterator<Item = i64>) -> String {
     let mut out = String::from("[");
@@ -176,6 +190,140 @@ async fn free_slug(tx: &mut Transaction<'_, Sqlite>, base: &Slug) -> StoreResult
         candidate = base.with_suffix(n);
     }
     Err(StoreError::Conflict(format!("no free slug for `{base}`")))
+}
+
+/// Saves one article inside `tx`: see [`Store::save_article`].
+async fn save_in(tx: &mut Transaction<'_, Sqlite>, input: &ArticleInput) -> StoreResult<Saved> {
+input.validate()?;
+
+    let existing: Option<(i64, String)> = match &input.import_key {
+        Some(key) => sqlx::query_as("SELECT id, slug FROM articles WHERE import_key = ?1")
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(db_err)?,
+        None => None,
+    };
+    let account_id = match &input.account {
+        Some(name) => Some(ensure_named(tx, NamedTable::Accounts, name).await?),
+        None => None,
+    };
+    let published_at = input
+        .published_at
+        .as_ref()
+        .map(|z| z.timestamp().as_second());
+    let time_zone = input
+        .published_at
+        .as_ref()
+        .and_then(|z| z.time_zone().iana_name().map(str::to_owned))
+        .unwrap_or_else(|| "UTC".to_owned());
+    let now = Timestamp::now().as_second();
+
+    let (id, slug, created) = match existing {
+        Some((id, slug)) => {
+            sqlx::query(
+                "UPDATE articles SET headline = ?2, standfirst = ?3, body_html = ?4, \
+                 language = ?5, status = ?6, published_at = ?7, time_zone = ?8, \
+                 updated_at = ?9, account_id = ?10, credit = ?11, dateline_place = ?12, \
+                 footer = ?13, legacy_views = ?14, legacy_comments = ?15 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(input.headline.trim())
+            .bind(&input.standfirst)
+            .bind(&input.body_html)
+            .bind(&input.language)
+            .bind(input.status.as_str())
+            .bind(published_at)
+            .bind(&time_zone)
+            .bind(now)
+            .bind(account_id)
+            .bind(&input.credit)
+            .bind(&input.dateline_place)
+            .bind(&input.footer)
+            .bind(input.legacy_views as i64)
+            .bind(input.legacy_comments as i64)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            sqlx::query(
+                "UPDATE article_weekly_views SET published_at = ?2 WHERE article_id = ?1",
+            )
+            .bind(id)
+            .bind(published_at.unwrap_or(0))
+            .execute(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            for sql in [
+                "DELETE FROM article_sections WHERE article_id = ?1",
+                "DELETE FROM article_contributors WHERE article_id = ?1",
+                "DELETE FROM article_sources WHERE article_id = ?1",
+                "DELETE FROM article_tags WHERE article_id = ?1",
+                "DELETE FROM article_related WHERE article_id = ?1",
+            ] {
+                sqlx::query(sql)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            (id, rows::slug(slug)?, false)
+        }
+        None => {
+            let base = match &input.slug {
+                Some(s) => s.clone(),
+                None => Slug::from_text(&input.headline)?,
+            };
+            let slug = free_slug(tx, &base).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO articles (import_key, slug, headline, standfirst, body_html, \
+                 language, status, published_at, time_zone, updated_at, account_id, credit, \
+                 dateline_place, footer, legacy_views, legacy_comments) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+                 RETURNING id",
+            )
+            .bind(&input.import_key)
+            .bind(slug.as_str())
+            .bind(input.headline.trim())
+            .bind(&input.standfirst)
+            .bind(&input.body_html)
+            .bind(&input.language)
+            .bind(input.status.as_str())
+            .bind(published_at)
+            .bind(&time_zone)
+            .bind(now)
+            .bind(account_id)
+            .bind(&input.credit)
+            .bind(&input.dateline_place)
+            .bind(&input.footer)
+            .bind(input.legacy_views as i64)
+            .bind(input.legacy_comments as i64)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(db_err)?;
+            (id, slug, true)
+        }
+    };
+
+    SqliteStore::link_all(tx, id, NamedTable::Sections, &input.sections).await?;
+    SqliteStore::link_all(tx, id, NamedTable::Contributors, &input.contributors).await?;
+    SqliteStore::link_all(tx, id, NamedTable::Sources, &input.sources).await?;
+    SqliteStore::link_all(tx, id, NamedTable::Tags, &input.tags).await?;
+    for (position, headline) in input.related_headlines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO article_related (article_id, position, headline) VALUES (?1, ?2, ?3)",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(headline)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(Saved {
+        id: gazette_domain::ArticleId(id),
+        slug,
+        created,
+    })
 }
 
 /// Which listing a summary query is for. Each variant maps to a fixed SQL
@@ -436,138 +584,20 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn save_article(&self, input: &ArticleInput) -> StoreResult<Saved> {
-        input.validate()?;
         let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let saved = save_in(&mut tx, input).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(saved)
+    }
 
-        let existing: Option<(i64, String)> = match &input.import_key {
-            Some(key) => sqlx::query_as("SELECT id, slug FROM articles WHERE import_key = ?1")
-                .bind(key)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db_err)?,
-            None => None,
-        };
-        let account_id = match &input.account {
-            Some(name) => Some(ensure_named(&mut tx, NamedTable::Accounts, name).await?),
-            None => None,
-        };
-        let published_at = input
-            .published_at
-            .as_ref()
-            .map(|z| z.timestamp().as_second());
-        let time_zone = input
-            .published_at
-            .as_ref()
-            .and_then(|z| z.time_zone().iana_name().map(str::to_owned))
-            .unwrap_or_else(|| "UTC".to_owned());
-        let now = Timestamp::now().as_second();
-
-        let (id, slug, created) = match existing {
-            Some((id, slug)) => {
-                sqlx::query(
-                    "UPDATE articles SET headline = ?2, standfirst = ?3, body_html = ?4, \
-                     language = ?5, status = ?6, published_at = ?7, time_zone = ?8, \
-                     updated_at = ?9, account_id = ?10, credit = ?11, dateline_place = ?12, \
-                     footer = ?13, legacy_views = ?14, legacy_comments = ?15 WHERE id = ?1",
-                )
-                .bind(id)
-                .bind(input.headline.trim())
-                .bind(&input.standfirst)
-                .bind(&input.body_html)
-                .bind(&input.language)
-                .bind(input.status.as_str())
-                .bind(published_at)
-                .bind(&time_zone)
-                .bind(now)
-                .bind(account_id)
-                .bind(&input.credit)
-                .bind(&input.dateline_place)
-                .bind(&input.footer)
-                .bind(input.legacy_views as i64)
-                .bind(input.legacy_comments as i64)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-                sqlx::query(
-                    "UPDATE article_weekly_views SET published_at = ?2 WHERE article_id = ?1",
-                )
-                .bind(id)
-                .bind(published_at.unwrap_or(0))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-                for sql in [
-                    "DELETE FROM article_sections WHERE article_id = ?1",
-                    "DELETE FROM article_contributors WHERE article_id = ?1",
-                    "DELETE FROM article_sources WHERE article_id = ?1",
-                    "DELETE FROM article_tags WHERE article_id = ?1",
-                    "DELETE FROM article_related WHERE article_id = ?1",
-                ] {
-                    sqlx::query(sql)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                }
-                (id, rows::slug(slug)?, false)
-            }
-            None => {
-                let base = match &input.slug {
-                    Some(s) => s.clone(),
-                    None => Slug::from_text(&input.headline)?,
-                };
-                let slug = free_slug(&mut tx, &base).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO articles (import_key, slug, headline, standfirst, body_html, \
-                     language, status, published_at, time_zone, updated_at, account_id, credit, \
-                     dateline_place, footer, legacy_views, legacy_comments) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
-                     RETURNING id",
-                )
-                .bind(&input.import_key)
-                .bind(slug.as_str())
-                .bind(input.headline.trim())
-                .bind(&input.standfirst)
-                .bind(&input.body_html)
-                .bind(&input.language)
-                .bind(input.status.as_str())
-                .bind(published_at)
-                .bind(&time_zone)
-                .bind(now)
-                .bind(account_id)
-                .bind(&input.credit)
-                .bind(&input.dateline_place)
-                .bind(&input.footer)
-                .bind(input.legacy_views as i64)
-                .bind(input.legacy_comments as i64)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
-                (id, slug, true)
-            }
-        };
-
-        Self::link_all(&mut tx, id, NamedTable::Sections, &input.sections).await?;
-        Self::link_all(&mut tx, id, NamedTable::Contributors, &input.contributors).await?;
-        Self::link_all(&mut tx, id, NamedTable::Sources, &input.sources).await?;
-        Self::link_all(&mut tx, id, NamedTable::Tags, &input.tags).await?;
-        for (position, headline) in input.related_headlines.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO article_related (article_id, position, headline) VALUES (?1, ?2, ?3)",
-            )
-            .bind(id)
-            .bind(position as i64)
-            .bind(headline)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
+    async fn save_articles(&self, inputs: &[ArticleInput]) -> StoreResult<Vec<Saved>> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut out = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            out.push(save_in(&mut tx, input).await?);
         }
         tx.commit().await.map_err(db_err)?;
-        Ok(Saved {
-            id: gazette_domain::ArticleId(id),
-            slug,
-            created,
-        })
+        Ok(out)
     }
 
     async fn article_by_slug(&self, slug: &str) -> StoreResult<Article> {
@@ -731,40 +761,40 @@ impl Store for SqliteStore {
                 .or_default() += n;
             *total.entry(v.article.0).or_default() += n;
         }
+        // Three statements however many rows: each table's rows go in as
+        // one JSON array bound as a single parameter.
+        let daily_json = json_rows(daily.iter().map(|((a, d), n)| format!("[{a},\"{d}\",{n}]")));
+        let weekly_json = json_rows(weekly.iter().map(|((a, w), n)| format!("[{a},\"{w}\",{n}]")));
+        let total_json = json_rows(total.iter().map(|(a, n)| format!("[{a},{n}]")));
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        for ((article, day), n) in daily {
-            sqlx::query(
-                "INSERT INTO article_daily_views (article_id, day, views) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (article_id, day) DO UPDATE SET views = views + excluded.views",
-            )
-            .bind(article)
-            .bind(day.to_string())
-            .bind(n)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
-        for ((article, week), n) in weekly {
-            sqlx::query(
-                "INSERT INTO article_weekly_views (week, article_id, published_at, views) \
-                 SELECT ?1, id, COALESCE(published_at, 0), ?3 FROM articles WHERE id = ?2 \
-                 ON CONFLICT (week, article_id) DO UPDATE SET views = views + excluded.views",
-            )
-            .bind(week.to_string())
-            .bind(article)
-            .bind(n)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
-        for (article, n) in total {
-            sqlx::query("UPDATE articles SET views = views + ?2 WHERE id = ?1")
-                .bind(article)
-                .bind(n)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
+        sqlx::query(
+            "INSERT INTO article_daily_views (article_id, day, views) \
+             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE true \
+             ON CONFLICT (article_id, day) DO UPDATE SET views = views + excluded.views",
+        )
+        .bind(daily_json)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "INSERT INTO article_weekly_views (week, article_id, published_at, views) \
+             SELECT j.value ->> 1, a.id, COALESCE(a.published_at, 0), j.value ->> 2 \
+             FROM json_each(?1) j JOIN articles a ON a.id = j.value ->> 0 WHERE true \
+             ON CONFLICT (week, article_id) DO UPDATE SET views = views + excluded.views",
+        )
+        .bind(weekly_json)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        sqlx::query(
+            "UPDATE articles SET views = views + t.n \
+             FROM (SELECT value ->> 0 AS id, value ->> 1 AS n FROM json_each(?1)) t \
+             WHERE articles.id = t.id",
+        )
+        .bind(total_json)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         tx.commit().await.map_err(db_err)
     }
 
@@ -972,6 +1002,52 @@ impl Store for SqliteStore {
         .map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
         row.into_comment()
+    }
+
+    async fn import_comments(&self, comments: &[ImportedComment]) -> StoreResult<Vec<CommentId>> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut ids = Vec::with_capacity(comments.len());
+        let mut approved: BTreeMap<i64, i64> = BTreeMap::new();
+        for c in comments {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO comments (article_id, parent_id, author_name, author_email, body_html, \
+                 fingerprint, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+            )
+            .bind(c.comment.article.0)
+            .bind(c.comment.parent.map(|p| p.0))
+            .bind(&c.comment.author_name)
+            .bind(&c.comment.author_email)
+            .bind(&c.comment.body_html)
+            .bind(&c.comment.fingerprint)
+            .bind(c.status.as_str())
+            .bind(c.created_at.as_second())
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| match db_err(e) {
+                StoreError::Other(e) if e.to_string().contains("FOREIGN KEY") => {
+                    StoreError::Invalid(DomainError::Invalid {
+                        what: "comment",
+                        value: c.comment.author_name.clone(),
+                        why: "its article or the comment it replies to does not exist".into(),
+                    })
+                }
+                e => e,
+            })?;
+            if c.status == CommentStatus::Approved {
+                *approved.entry(c.comment.article.0).or_default() += 1;
+            }
+            ids.push(CommentId(id));
+        }
+        for (article, n) in approved {
+            sqlx::query("UPDATE articles SET comments = comments + ?2 WHERE id = ?1")
+                .bind(article)
+                .bind(n)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+        }
+        tx.commit().await.map_err(db_err)?;
+        Ok(ids)
     }
 
     async fn comment_seen(&self, article: ArticleId, fingerprint: &str) -> StoreResult<bool> {

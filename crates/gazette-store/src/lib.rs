@@ -98,6 +98,10 @@ pub trait Store: Send + Sync + 'static {
     /// article with the same `import_key` is updated, never duplicated.
     async fn save_article(&self, input: &ArticleInput) -> StoreResult<Saved>;
 
+    /// Saves many articles in one transaction: all or none. For imports
+    /// and generated newsrooms, where one transaction per story is slow.
+    async fn save_articles(&self, inputs: &[ArticleInput]) -> StoreResult<Vec<Saved>>;
+
     /// A published article by slug, with every relation resolved.
     async fn article_by_slug(&self, slug: &str) -> StoreResult<Article>;
 
@@ -170,6 +174,12 @@ pub trait Store: Send + Sync + 'static {
     /// approved comment on the same article.
     async fn add_comment(&self, comment: &NewComment) -> StoreResult<Comment>;
 
+    /// Stores comments carried over from elsewhere (an import, a generated
+    /// newsroom) with their own status and time, in one transaction,
+    /// keeping the articles' approved-comment counts in step. Replies must
+    /// name comments that exist already.
+    async fn import_comments(&self, comments: &[ImportedComment]) -> StoreResult<Vec<CommentId>>;
+
     /// Whether a comment with this fingerprint was already left on the article.
     async fn comment_seen(&self, article: ArticleId, fingerprint: &str) -> StoreResult<bool>;
 
@@ -197,6 +207,14 @@ pub trait Store: Send + Sync + 'static {
     /// A named secret shared by every node: stored on first use from
     /// `candidate`, returned as stored afterwards.
     async fn secret(&self, name: &str, candidate: &[u8]) -> StoreResult<Vec<u8>>;
+}
+
+/// A comment as another system kept it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedComment {
+    pub comment: NewComment,
+    pub status: CommentStatus,
+    pub created_at: Timestamp,
 }
 
 /// Views of one article on one day.

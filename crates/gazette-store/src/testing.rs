@@ -8,7 +8,7 @@ use jiff::{ZonedDateTime, civil::date, tz::TimeZone};
 
 use gazette_domain::{ArticleId, ArticleInput, ArticleStatus, CommentStatus, IsoWeek, NewComment};
 
-use crate::{DailyViews, Page, Store, StoreError, WeekWindow};
+use crate::{DailyViews, ImportedComment, Page, Store, StoreError, WeekWindow};
 
 /// Generates one `#[tokio::test]` per conformance check.
 #[macro_export]
@@ -20,7 +20,8 @@ macro_rules! conformance_tests {
             contributors_and_sources_are_shared, daily_views_add_up, top_stories_rank_the_week,
             invalid_input_stores_nothing, unknown_slugs_are_not_found, ties_go_to_comments_then_recency,
             frozen_weeks_never_change, daily_series_and_liveness, moving_an_article_moves_its_week_views,
-            comments_are_moderated_and_counted, replies_need_an_approved_parent, secrets_keep_the_first_value);
+            comments_are_moderated_and_counted, replies_need_an_approved_parent, secrets_keep_the_first_value, batches_save_all_or_nothing,
+            imported_comments_keep_status_and_time);
     };
     (@each $make:expr; $($name:ident),*) => {$(
         #[tokio::test]
@@ -713,4 +714,44 @@ pub async fn secrets_keep_the_first_value(store: &impl Store) {
     assert_eq!(first, b"first-value");
     assert_eq!(second, b"first-value");
     assert_eq!(store.secret("other", b"x").await.unwrap(), b"x");
+}
+
+pub async fn batches_save_all_or_nothing(store: &impl Store) {
+    let good: Vec<ArticleInput> = (0..3)
+        .map(|i| sample(&format!("b{i}"), &format!("Batch {i}"), at(2025, 11, 25, 9)))
+        .collect();
+    let saved = store.save_articles(&good).await.unwrap();
+    assert_eq!(saved.len(), 3);
+    assert!(saved.iter().all(|s| s.created));
+    assert_eq!(store.count_published().await.unwrap(), 3);
+    let mut bad = vec![sample("b9", "Fine", at(2025, 11, 25, 9))];
+    bad.push(sample("b10", " ", at(2025, 11, 25, 9)));
+    assert!(store.save_articles(&bad).await.is_err());
+    assert_eq!(store.count_published().await.unwrap(), 3, "the batch was rolled back");
+    let again = store.save_articles(&good).await.unwrap();
+    assert!(again.iter().all(|s| !s.created), "re-saving updates");
+}
+
+pub async fn imported_comments_keep_status_and_time(store: &impl Store) {
+    let a = add(store, "a", "Old Story", at(2025, 11, 24, 9)).await;
+    let when: jiff::Timestamp = "2025-11-24T15:00:00Z".parse().unwrap();
+    let item = |text: &str, status| ImportedComment { comment: comment(a, text), status, created_at: when };
+    let ids = store
+        .import_comments(&[
+            item("kept", CommentStatus::Approved),
+            item("queued", CommentStatus::Pending),
+            item("junk", CommentStatus::Spam),
+            item("also kept", CommentStatus::Approved),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 4);
+    let shown = store.approved_comments(a).await.unwrap();
+    assert_eq!(shown.len(), 2);
+    assert_eq!(shown[0].created_at, when);
+    assert_eq!(store.article_by_slug("old-story").await.unwrap().counters.comments, 2);
+    let mut reply = item("a reply", CommentStatus::Approved);
+    reply.comment.parent = Some(ids[0]);
+    store.import_comments(&[reply]).await.unwrap();
+    assert_eq!(store.article_by_slug("old-story").await.unwrap().counters.comments, 3);
 }

@@ -39,6 +39,7 @@ pub fn show_config(config: &Config) -> anyhow::Result<String> {
 pub async fn demo(
     over: &Overrides,
     articles: u32,
+    weeks: u32,
     seed: u64,
     serve: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -67,14 +68,15 @@ pub async fn demo(
             config.data_dir.display()
         );
         let started = std::time::Instant::now();
-        let made = demo::generate(&store, &config.newsroom()?, articles, seed).await?;
+        let made = demo::generate(&store, &config.newsroom()?, articles, weeks, seed).await?;
         eprintln!(
-            "Done in {:.1} s: {} articles, {} sections, {} contributors, {} sources.",
+            "Done in {:.1} s: {} articles, {} sections, {} contributors, {} sources, {} comments.",
             started.elapsed().as_secs_f64(),
             made.articles,
             made.sections,
             made.contributors,
-            made.sources
+            made.sources,
+            made.comments
         );
     } else {
         eprintln!(

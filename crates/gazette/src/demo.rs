@@ -8,7 +8,10 @@ use jiff::{Timestamp, ToSpan, civil::Date};
 use rand::{RngExt, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 
 use gazette_domain::{ArticleInput, ArticleStatus, Newsroom};
-use gazette_store::{DailyViews, Store};
+use gazette_store::{DailyViews, ImportedComment, Store};
+
+/// Stories saved per transaction.
+const BATCH: usize = 500;
 
 /// The demo's config file, written into a fresh demo data directory.
 pub const CONFIG: &str = r#"# Written by `gazette demo`. See `gazette config example` for every setting.
@@ -21,6 +24,7 @@ language = "en"
 /// What [`generate`] made.
 pub struct Made {
     pub articles: u32,
+    pub comments: u64,
     pub sections: usize,
     pub contributors: usize,
     pub sources: usize,
@@ -298,6 +302,7 @@ pub async fn generate(
     store: &impl Store,
     newsroom: &Newsroom,
     count: u32,
+    weeks: u32,
     seed: u64,
 ) -> anyhow::Result<Made> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -320,9 +325,12 @@ pub async fn generate(
         }
     }
 
-    // Spread the stories over 16 weeks, more of them on weekdays.
-    let span_days: i64 = 16 * 7;
+    // Spread the stories evenly over the weeks, newest today.
+    let span_days: i64 = i64::from(weeks.max(1)) * 7;
     let mut views = Vec::new();
+    let mut batch: Vec<(ArticleInput, Date)> = Vec::new();
+    let mut comments: Vec<ImportedComment> = Vec::new();
+    let mut made_comments = 0u64;
     let mut used_sources = std::collections::BTreeSet::new();
     let mut used_people = std::collections::BTreeSet::new();
     for i in 0..count {
@@ -406,15 +414,31 @@ pub async fn generate(
             related_headlines: Vec::new(),
             footer: None,
             legacy_views: 0,
-            legacy_comments: rng.random_range(0..12) * u64::from(rng.random_bool(0.4)),
+            legacy_comments: 0,
         };
-        let saved = store.save_article(&input).await?;
-        daily_views(&mut rng, saved.id, date, today, &mut views);
-    }
-    for chunk in views.chunks(5_000) {
-        store.add_daily_views(chunk).await?;
+        batch.push((input, date));
+        if batch.len() == BATCH || i + 1 == count {
+            let inputs: Vec<ArticleInput> = batch.iter().map(|(a, _)| a.clone()).collect();
+            let saved = store.save_articles(&inputs).await?;
+            for (s, (input, date)) in saved.iter().zip(&batch) {
+                daily_views(&mut rng, s.id, *date, today, &mut views);
+                let published = input.published_at.as_ref().expect("demo stories are published");
+                reader_comments(&mut rng, s.id, published.timestamp(), &people, &mut comments);
+            }
+            batch.clear();
+            if views.len() >= 50_000 || i + 1 == count {
+                store.add_daily_views(&views).await?;
+                views.clear();
+            }
+            if comments.len() >= 5_000 || i + 1 == count {
+                made_comments += comments.len() as u64;
+                store.import_comments(&comments).await?;
+                comments.clear();
+            }
+        }
     }
     Ok(Made {
+        comments: made_comments,
         articles: count,
         sections: SECTIONS.len(),
         contributors: used_people.len(),
@@ -439,7 +463,17 @@ fn daily_views(
     let mut day = published;
     let mut k = 0.0_f64;
     while day <= today {
-        let expected = popularity * 0.55_f64.powf(k) + rng.random_range(0.0..3.0);
+        let fading = popularity * 0.55_f64.powf(k);
+        // Past its first weeks a story is read now and then, not daily.
+        if fading < 1.0 && !rng.random_bool(0.1) {
+            k += 1.0;
+            match day.tomorrow() {
+                Ok(d) => day = d,
+                Err(_) => break,
+            }
+            continue;
+        }
+        let expected = fading + rng.random_range(0.0..3.0);
         let n = (expected * rng.random_range(0.7..1.3)).round() as u64;
         if n > 0 {
             out.push(DailyViews {
@@ -453,6 +487,49 @@ fn daily_views(
             Ok(d) => day = d,
             Err(_) => break,
         }
+    }
+}
+
+const COMMENTS: &[&str] = &[
+    "Thank you for covering this. Our family has followed the story for years.",
+    "I was at the meeting and this is an accurate account of what was said.",
+    "Does anyone know whether the plans will be published before the vote?",
+    "A well-written piece, but the cost figures deserve a closer look.",
+    "My grandmother would have been proud to see this in the paper.",
+    "Great to see the volunteers get the credit they deserve.",
+    "I disagree with the council on this one; the old route worked fine.",
+    "Please keep reporting on this, it matters to the whole community.",
+];
+
+/// Roughly a third of stories get one to four approved comments from
+/// readers, in the days after publication.
+fn reader_comments(
+    rng: &mut StdRng,
+    article: gazette_domain::ArticleId,
+    published: Timestamp,
+    people: &[String],
+    out: &mut Vec<ImportedComment>,
+) {
+    if !rng.random_bool(0.35) {
+        return;
+    }
+    let now = Timestamp::now();
+    for n in 0..rng.random_range(1..5) {
+        let text = *COMMENTS.choose(rng).expect("comments");
+        let at = (published + jiff::SignedDuration::from_mins(rng.random_range(20..4000) * (n + 1))).min(now);
+        let author = people.choose(rng).expect("people").split(' ').next().unwrap_or("Reader");
+        out.push(ImportedComment {
+            comment: gazette_domain::NewComment {
+                article,
+                parent: None,
+                author_name: format!("{author} from {}", TOWNS.choose(rng).expect("towns")),
+                author_email: None,
+                body_html: format!("<p>{}</p>", html_escape(text)),
+                fingerprint: format!("demo:{}:{n}", article.0),
+            },
+            status: gazette_domain::CommentStatus::Approved,
+            created_at: at,
+        });
     }
 }
 

@@ -47,6 +47,9 @@ enum Command {
         /// How many articles to generate.
         #[arg(long, default_value_t = 600, value_name = "N")]
         articles: u32,
+        /// Over how many weeks, up to today, the articles are spread.
+        #[arg(long, default_value_t = 16, value_name = "N")]
+        weeks: u32,
         /// Seed of the generator: the same seed gives the same newsroom.
         #[arg(long, default_value_t = 48, value_name = "N")]
         seed: u64,
@@ -174,11 +177,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo {
             listen,
             articles,
+            weeks,
             seed,
             no_serve,
         } => {
             over.listen = listen;
-            commands::demo(&over, articles, seed, !no_serve).await
+            commands::demo(&over, articles, weeks, seed, !no_serve).await
         }
         Command::Import {
             format: ImportFormat::Text { files },
