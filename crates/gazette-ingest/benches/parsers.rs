@@ -18,7 +18,10 @@ The Meridian Courier\n";
 
 fn bench(c: &mut Criterion) {
     let leads: [&[&str]; 4] = [
-        &["By Shoghik Galstian", "YEREVAN (Azatutyun) — Prime Minister spoke on Thursday."],
+        &[
+            "By Shoghik Galstian",
+            "YEREVAN (Azatutyun) — Prime Minister spoke on Thursday.",
+        ],
         &["By Florence Avakian Special to the Mirror-Spectator NEW YORK — The gala opened."],
         &["WIJK AAN ZEE, Holland (Armenpress and Azatutyun) – Levon Aronian won."],
         &["Prime Minister Nikol Pashinyan said on Thursday that talks would go on."],

@@ -29,7 +29,10 @@ async fn newsroom(tz: &TimeZone) -> SqliteStore {
     if path.exists() {
         return SqliteStore::open(&path, false).await.unwrap();
     }
-    eprintln!("generating {n} articles with a year of daily views in {} …", path.display());
+    eprintln!(
+        "generating {n} articles with a year of daily views in {} …",
+        path.display()
+    );
     let tmp = path.with_extension("tmp");
     let _ = std::fs::remove_file(&tmp);
     let store = SqliteStore::open(&tmp, true).await.unwrap();
@@ -69,7 +72,11 @@ async fn newsroom(tz: &TimeZone) -> SqliteStore {
             while day <= today && k < 30 {
                 let v = (popularity * 0.7f64.powi(k)) as u64 + next() % 3;
                 if v > 0 {
-                    views.push(DailyViews { article: s.id, day, views: v });
+                    views.push(DailyViews {
+                        article: s.id,
+                        day,
+                        views: v,
+                    });
                 }
                 day = day.tomorrow().unwrap();
                 k += 1;
@@ -89,23 +96,35 @@ fn bench(c: &mut Criterion) {
     let tz = TimeZone::get("America/New_York").unwrap();
     let store = rt.block_on(newsroom(&tz));
     let this_week = IsoWeek::of_zoned(&Timestamp::now().to_zoned_datetime(tz.clone()));
-    let past = this_week.previous().previous().previous().previous().previous();
+    let past = this_week
+        .previous()
+        .previous()
+        .previous()
+        .previous()
+        .previous();
     for (label, week) in [("this_week", this_week), ("five_weeks_ago", past)] {
         let window = WeekWindow::for_week(week, &tz);
         let top = rt.block_on(store.top_stories(window, 10)).unwrap();
         assert_eq!(top.len(), 10, "the newsroom has a full ranking");
-        c.bench_function(&format!("top_stories/{label}/{}_articles", articles()), |b| {
-            b.to_async(&rt).iter(|| async { store.top_stories(window, 10).await.unwrap() })
-        });
+        c.bench_function(
+            &format!("top_stories/{label}/{}_articles", articles()),
+            |b| {
+                b.to_async(&rt)
+                    .iter(|| async { store.top_stories(window, 10).await.unwrap() })
+            },
+        );
     }
     // A frozen week is read back, not ranked again.
     let window = WeekWindow::for_week(past, &tz);
     let top = rt.block_on(store.top_stories(window, 10)).unwrap();
     rt.block_on(store.freeze_top_stories(past, &top)).unwrap();
-    c.bench_function(&format!("top_stories/frozen/{}_articles", articles()), |b| {
-        b.to_async(&rt)
-            .iter(|| async { store.frozen_top_stories(past).await.unwrap().unwrap() })
-    });
+    c.bench_function(
+        &format!("top_stories/frozen/{}_articles", articles()),
+        |b| {
+            b.to_async(&rt)
+                .iter(|| async { store.frozen_top_stories(past).await.unwrap().unwrap() })
+        },
+    );
 }
 
 criterion_group! {

@@ -20,8 +20,7 @@ use gazette_domain::{
     Contributor, Dateline, DomainError, IsoWeek, NewComment, Section, Slug, Source, TopStory,
 };
 use gazette_store::{
-    DailyViews, DayCount, ImportedComment, Page, Saved, Store, StoreError, StoreResult,
-    WeekWindow,
+    DailyViews, DayCount, ImportedComment, Page, Saved, Store, StoreError, StoreResult, WeekWindow,
 };
 
 use rows::{ArticleRow, CommentRow, NamedRow, SectionRow, SourceRow, SummaryRow};
@@ -175,26 +174,32 @@ fn json_ids(ids: impl Iterator<Item = i64>) -> String {
     out
 }
 
-/// The first free slug among `base`, `base-2`, `base-3`, ...
+/// The first free slug among `base`, `base-2`, `base-3`, ...: one range
+/// scan of the slug index, however many stories share a headline.
 async fn free_slug(tx: &mut Transaction<'_, Sqlite>, base: &Slug) -> StoreResult<Slug> {
-    let mut candidate = base.clone();
-    for n in 2..10_000 {
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?1")
-            .bind(candidate.as_str())
-            .fetch_optional(&mut **tx)
+    // Every slug that is `base` or starts with `base-` sorts in
+    // [base, base + '.'), since '.' follows '-'.
+    let taken: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM articles WHERE slug >= ?1 AND slug < ?1 || '.'")
+            .bind(base.as_str())
+            .fetch_all(&mut **tx)
             .await
             .map_err(db_err)?;
-        if taken.is_none() {
-            return Ok(candidate);
-        }
-        candidate = base.with_suffix(n);
+    if !taken.iter().any(|s| s == base.as_str()) {
+        return Ok(base.clone());
     }
-    Err(StoreError::Conflict(format!("no free slug for `{base}`")))
+    let prefix = format!("{base}-");
+    let highest = taken
+        .iter()
+        .filter_map(|s| s.strip_prefix(&prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(1);
+    Ok(base.with_suffix(highest.max(1) + 1))
 }
 
 /// Saves one article inside `tx`: see [`Store::save_article`].
 async fn save_in(tx: &mut Transaction<'_, Sqlite>, input: &ArticleInput) -> StoreResult<Saved> {
-input.validate()?;
+    input.validate()?;
 
     let existing: Option<(i64, String)> = match &input.import_key {
         Some(key) => sqlx::query_as("SELECT id, slug FROM articles WHERE import_key = ?1")
@@ -245,14 +250,12 @@ input.validate()?;
             .execute(&mut **tx)
             .await
             .map_err(db_err)?;
-            sqlx::query(
-                "UPDATE article_weekly_views SET published_at = ?2 WHERE article_id = ?1",
-            )
-            .bind(id)
-            .bind(published_at.unwrap_or(0))
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
+            sqlx::query("UPDATE article_weekly_views SET published_at = ?2 WHERE article_id = ?1")
+                .bind(id)
+                .bind(published_at.unwrap_or(0))
+                .execute(&mut **tx)
+                .await
+                .map_err(db_err)?;
             for sql in [
                 "DELETE FROM article_sections WHERE article_id = ?1",
                 "DELETE FROM article_contributors WHERE article_id = ?1",
@@ -764,7 +767,11 @@ impl Store for SqliteStore {
         // Three statements however many rows: each table's rows go in as
         // one JSON array bound as a single parameter.
         let daily_json = json_rows(daily.iter().map(|((a, d), n)| format!("[{a},\"{d}\",{n}]")));
-        let weekly_json = json_rows(weekly.iter().map(|((a, w), n)| format!("[{a},\"{w}\",{n}]")));
+        let weekly_json = json_rows(
+            weekly
+                .iter()
+                .map(|((a, w), n)| format!("[{a},\"{w}\",{n}]")),
+        );
         let total_json = json_rows(total.iter().map(|(a, n)| format!("[{a},{n}]")));
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         sqlx::query(

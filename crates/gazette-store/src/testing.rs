@@ -727,7 +727,11 @@ pub async fn batches_save_all_or_nothing(store: &impl Store) {
     let mut bad = vec![sample("b9", "Fine", at(2025, 11, 25, 9))];
     bad.push(sample("b10", " ", at(2025, 11, 25, 9)));
     assert!(store.save_articles(&bad).await.is_err());
-    assert_eq!(store.count_published().await.unwrap(), 3, "the batch was rolled back");
+    assert_eq!(
+        store.count_published().await.unwrap(),
+        3,
+        "the batch was rolled back"
+    );
     let again = store.save_articles(&good).await.unwrap();
     assert!(again.iter().all(|s| !s.created), "re-saving updates");
 }
@@ -735,7 +739,11 @@ pub async fn batches_save_all_or_nothing(store: &impl Store) {
 pub async fn imported_comments_keep_status_and_time(store: &impl Store) {
     let a = add(store, "a", "Old Story", at(2025, 11, 24, 9)).await;
     let when: jiff::Timestamp = "2025-11-24T15:00:00Z".parse().unwrap();
-    let item = |text: &str, status| ImportedComment { comment: comment(a, text), status, created_at: when };
+    let item = |text: &str, status| ImportedComment {
+        comment: comment(a, text),
+        status,
+        created_at: when,
+    };
     let ids = store
         .import_comments(&[
             item("kept", CommentStatus::Approved),
@@ -749,9 +757,25 @@ pub async fn imported_comments_keep_status_and_time(store: &impl Store) {
     let shown = store.approved_comments(a).await.unwrap();
     assert_eq!(shown.len(), 2);
     assert_eq!(shown[0].created_at, when);
-    assert_eq!(store.article_by_slug("old-story").await.unwrap().counters.comments, 2);
+    assert_eq!(
+        store
+            .article_by_slug("old-story")
+            .await
+            .unwrap()
+            .counters
+            .comments,
+        2
+    );
     let mut reply = item("a reply", CommentStatus::Approved);
     reply.comment.parent = Some(ids[0]);
     store.import_comments(&[reply]).await.unwrap();
-    assert_eq!(store.article_by_slug("old-story").await.unwrap().counters.comments, 3);
+    assert_eq!(
+        store
+            .article_by_slug("old-story")
+            .await
+            .unwrap()
+            .counters
+            .comments,
+        3
+    );
 }

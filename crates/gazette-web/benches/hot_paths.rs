@@ -20,10 +20,17 @@ fn bench(c: &mut Criterion) {
     let top: Vec<serde_json::Value> = (1..=5)
         .map(|i| serde_json::json!({"rank": i, "href": format!("/articles/s{i}"), "headline": format!("Top story {i}")}))
         .collect();
-    let nav: Vec<serde_json::Value> = ["Local News", "Community", "Politics", "International", "Business", "Sports"]
-        .iter()
-        .map(|s| serde_json::json!({"href": "/sections/x", "name": s, "current": false}))
-        .collect();
+    let nav: Vec<serde_json::Value> = [
+        "Local News",
+        "Community",
+        "Politics",
+        "International",
+        "Business",
+        "Sports",
+    ]
+    .iter()
+    .map(|s| serde_json::json!({"href": "/sections/x", "name": s, "current": false}))
+    .collect();
     let ctx = serde_json::json!({
         "layout": {
             "site_name": "The Meridian Courier", "lang": "en", "base_url": "http://127.0.0.1:8080",
@@ -50,7 +57,11 @@ fn bench(c: &mut Criterion) {
         "form": {"ts": 1764000000, "token": "00ff"},
     });
     c.bench_function("render/article_page", |b| {
-        b.iter(|| templates.render("pages/article.html", black_box(&ctx)).unwrap())
+        b.iter(|| {
+            templates
+                .render("pages/article.html", black_box(&ctx))
+                .unwrap()
+        })
     });
 
     let counter = ViewCounter::new(TimeZone::get("America/New_York").unwrap(), u32::MAX);
@@ -76,7 +87,9 @@ fn bench(c: &mut Criterion) {
         staff: false,
     };
     counter.record(&repeat);
-    c.bench_function("views/record_duplicate", |b| b.iter(|| black_box(counter.record(black_box(&repeat)))));
+    c.bench_function("views/record_duplicate", |b| {
+        b.iter(|| black_box(counter.record(black_box(&repeat))))
+    });
 }
 
 criterion_group!(benches, bench);

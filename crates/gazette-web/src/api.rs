@@ -179,12 +179,12 @@ pub async fn moderate(
         "pending" => CommentStatus::Pending,
         _ => return Err(AppError::NotFound),
     };
-    Ok(Json(
-        state
-            .store
-            .set_comment_status(CommentId(id), status)
-            .await?,
-    ))
+    let comment = state
+        .store
+        .set_comment_status(CommentId(id), status)
+        .await?;
+    state.page_cache.clear();
+    Ok(Json(comment))
 }
 
 /// DELETE `/api/comments/{id}`.
@@ -195,5 +195,39 @@ pub async fn delete(
 ) -> Result<axum::http::StatusCode, AppError> {
     require_token(&state, &headers)?;
     state.store.delete_comment(CommentId(id)).await?;
+    state.page_cache.clear();
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// GET `/api/metrics`: counters in Prometheus' text format (needs the token).
+pub async fn metrics(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<impl axum::response::IntoResponse, AppError> {
+    require_token(&state, &headers)?;
+    let s = state.counter.stats();
+    let body = format!(
+        "# HELP gazette_views_total View hits since start, by outcome.\n\
+         # TYPE gazette_views_total counter\n\
+         gazette_views_total{{outcome=\"counted\"}} {}\n\
+         gazette_views_total{{outcome=\"duplicate\"}} {}\n\
+         gazette_views_total{{outcome=\"bot\"}} {}\n\
+         gazette_views_total{{outcome=\"prefetch\"}} {}\n\
+         gazette_views_total{{outcome=\"staff\"}} {}\n\
+         gazette_views_total{{outcome=\"saturated\"}} {}\n\
+         # HELP gazette_views_written_total Counted views written to the database since start.\n\
+         # TYPE gazette_views_written_total counter\n\
+         gazette_views_written_total {}\n\
+         # HELP gazette_views_pending Counted views not yet written.\n\
+         # TYPE gazette_views_pending gauge\n\
+         gazette_views_pending {}\n",
+        s.counted, s.duplicate, s.bot, s.prefetch, s.staff, s.saturated, s.written, s.pending
+    );
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        body,
+    ))
 }

@@ -20,7 +20,10 @@ use std::{
     collections::{HashMap, HashSet},
     net::IpAddr,
     num::NonZeroU32,
-    sync::{Mutex, RwLock},
+    sync::{
+        Mutex, RwLock,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -91,6 +94,22 @@ pub struct ViewCounter {
     pending: Mutex<HashMap<(ArticleId, Date), u64>>,
     live: RwLock<(Instant, HashSet<ArticleId>)>,
     limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// Since start: hits by outcome (in `Outcome` order), and views written.
+    outcomes: [AtomicU64; 6],
+    written: AtomicU64,
+}
+
+/// What the counter has done since the server started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CounterStats {
+    pub counted: u64,
+    pub duplicate: u64,
+    pub bot: u64,
+    pub prefetch: u64,
+    pub staff: u64,
+    pub saturated: u64,
+    pub written: u64,
+    pub pending: u64,
 }
 
 impl ViewCounter {
@@ -109,6 +128,23 @@ impl ViewCounter {
             pending: Mutex::new(HashMap::new()),
             live: RwLock::new((Instant::now() - LIVE_REFRESH * 2, HashSet::new())),
             limiter: DefaultKeyedRateLimiter::keyed(quota),
+            outcomes: Default::default(),
+            written: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts since start, for `/api/metrics`.
+    pub fn stats(&self) -> CounterStats {
+        let o = |i: usize| self.outcomes[i].load(Ordering::Relaxed);
+        CounterStats {
+            counted: o(0),
+            duplicate: o(1),
+            bot: o(2),
+            prefetch: o(3),
+            staff: o(4),
+            saturated: o(5),
+            written: self.written.load(Ordering::Relaxed),
+            pending: self.pending(),
         }
     }
 
@@ -150,6 +186,20 @@ impl ViewCounter {
     /// Decides whether a hit for a live article counts, and if so adds it
     /// to the pending counts.
     pub fn record(&self, hit: &Hit<'_>) -> Outcome {
+        let outcome = self.decide(hit);
+        let i = match outcome {
+            Outcome::Counted => 0,
+            Outcome::Duplicate => 1,
+            Outcome::Bot => 2,
+            Outcome::Prefetch => 3,
+            Outcome::Staff => 4,
+            Outcome::Saturated => 5,
+        };
+        self.outcomes[i].fetch_add(1, Ordering::Relaxed);
+        outcome
+    }
+
+    fn decide(&self, hit: &Hit<'_>) -> Outcome {
         if hit.prefetch {
             return Outcome::Prefetch;
         }
@@ -205,7 +255,11 @@ impl ViewCounter {
             })
             .collect();
         match store.add_daily_views(&rows).await {
-            Ok(()) => Ok(rows.iter().map(|r| r.views).sum()),
+            Ok(()) => {
+                let n: u64 = rows.iter().map(|r| r.views).sum();
+                self.written.fetch_add(n, Ordering::Relaxed);
+                Ok(n)
+            }
             Err(e) => {
                 let mut pending = self.pending.lock().expect("pending lock");
                 for ((article, day), views) in taken {
@@ -288,6 +342,8 @@ mod tests {
             "another reader"
         );
         assert_eq!(c.pending(), 3);
+        let s = c.stats();
+        assert_eq!((s.counted, s.duplicate, s.pending, s.written), (3, 1, 3, 0));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod api;
 pub mod background;
+mod cache;
 mod client;
 mod comments;
 pub mod counter;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/top/{week}", get(api::top_week))
         .route("/api/articles/{id}/views", get(api::article_views))
         .route("/api/comments", get(api::comments))
+        .route("/api/metrics", get(api::metrics))
         .route("/api/comments/{id}", axum::routing::delete(api::delete))
         .route("/api/comments/{id}/{action}", post(api::moderate))
         .route("/sections/{slug}", get(pages::listing::section))
@@ -69,6 +71,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            cache::microcache,
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -4,7 +4,9 @@ use gazette_domain::Newsroom;
 use gazette_store::{Store, StoreResult};
 use rand::RngExt;
 
-use crate::{Templates, comments::CommentGuard, counter::ViewCounter, top::TopStoriesCache};
+use crate::{
+    Templates, cache::PageCache, comments::CommentGuard, counter::ViewCounter, top::TopStoriesCache,
+};
 
 /// What the web layer needs from the configuration.
 #[derive(Debug, Clone)]
@@ -29,6 +31,10 @@ pub struct WebConfig {
     /// Bearer token for the moderation API and staff sign-in. Unset: both
     /// are off.
     pub api_token: Option<String>,
+    /// How long a rendered reader page is served from memory; zero: never.
+    pub page_cache_ttl: Duration,
+    /// Memory the page cache may hold, in bytes.
+    pub page_cache_bytes: u64,
 }
 
 impl Default for WebConfig {
@@ -41,6 +47,8 @@ impl Default for WebConfig {
             comments_per_hour: 10,
             comment_min_seconds: 3,
             api_token: None,
+            page_cache_ttl: Duration::from_secs(5),
+            page_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -55,6 +63,7 @@ pub struct AppState {
     pub counter: Arc<ViewCounter>,
     pub(crate) top: Arc<TopStoriesCache>,
     pub(crate) comments: Arc<CommentGuard>,
+    pub(crate) page_cache: Arc<PageCache>,
     /// Signs comment forms and staff sessions; shared by every node
     /// through the store.
     pub(crate) secret: Arc<Vec<u8>>,
@@ -82,6 +91,10 @@ impl AppState {
                 config.hits_per_minute,
             )),
             comments: Arc::new(CommentGuard::new(config.comments_per_hour)),
+            page_cache: Arc::new(PageCache::new(
+                config.page_cache_ttl,
+                config.page_cache_bytes,
+            )),
             templates: Arc::new(Templates::new(config.theme_dir.clone())?),
             top: Arc::new(TopStoriesCache::default()),
             newsroom: Arc::new(newsroom),

@@ -37,6 +37,8 @@ pub struct Config {
     pub api_token: Option<String>,
     /// A file holding the API token, instead of `api_token`.
     pub api_token_file: Option<PathBuf>,
+    /// Milliseconds a rendered reader page is served from memory (0: off).
+    pub page_cache_ms: u64,
     pub newsroom: NewsroomConfig,
     pub views: ViewsConfig,
     pub comments: CommentsConfig,
@@ -104,6 +106,7 @@ impl Default for Config {
             log: "info".into(),
             api_token: None,
             api_token_file: None,
+            page_cache_ms: 5000,
             newsroom: NewsroomConfig::default(),
             views: ViewsConfig::default(),
             comments: CommentsConfig::default(),
@@ -251,6 +254,8 @@ impl Config {
             comments_per_hour: self.comments.per_hour,
             comment_min_seconds: self.comments.min_seconds,
             api_token: self.api_token()?,
+            page_cache_ttl: std::time::Duration::from_millis(self.page_cache_ms),
+            ..gazette_web::WebConfig::default()
         })
     }
 

@@ -422,8 +422,17 @@ pub async fn generate(
             let saved = store.save_articles(&inputs).await?;
             for (s, (input, date)) in saved.iter().zip(&batch) {
                 daily_views(&mut rng, s.id, *date, today, &mut views);
-                let published = input.published_at.as_ref().expect("demo stories are published");
-                reader_comments(&mut rng, s.id, published.timestamp(), &people, &mut comments);
+                let published = input
+                    .published_at
+                    .as_ref()
+                    .expect("demo stories are published");
+                reader_comments(
+                    &mut rng,
+                    s.id,
+                    published.timestamp(),
+                    &people,
+                    &mut comments,
+                );
             }
             batch.clear();
             if views.len() >= 50_000 || i + 1 == count {
@@ -516,8 +525,15 @@ fn reader_comments(
     let now = Timestamp::now();
     for n in 0..rng.random_range(1..5) {
         let text = *COMMENTS.choose(rng).expect("comments");
-        let at = (published + jiff::SignedDuration::from_mins(rng.random_range(20..4000) * (n + 1))).min(now);
-        let author = people.choose(rng).expect("people").split(' ').next().unwrap_or("Reader");
+        let at = (published
+            + jiff::SignedDuration::from_mins(rng.random_range(20..4000) * (n + 1)))
+        .min(now);
+        let author = people
+            .choose(rng)
+            .expect("people")
+            .split(' ')
+            .next()
+            .unwrap_or("Reader");
         out.push(ImportedComment {
             comment: gazette_domain::NewComment {
                 article,

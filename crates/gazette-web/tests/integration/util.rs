@@ -23,6 +23,8 @@ pub fn test_config() -> WebConfig {
         client_ip_header: Some("X-Forwarded-For".into()),
         comment_min_seconds: 0,
         api_token: Some(TOKEN.into()),
+        // Pages show each change at once; the cache has its own test.
+        page_cache_ttl: Duration::ZERO,
         ..WebConfig::default()
     }
 }

@@ -56,8 +56,11 @@ fn demo_reports_what_it_made() {
         .filter(|s| !s.is_empty())
         .filter_map(|s| s.parse().ok())
         .collect();
-    // "Done in X.Y s: 500 articles, 10 sections, 24 contributors, 6 sources."
-    let tail = &numbers[numbers.len() - 4..];
+    // "Done in X.Y s: 500 articles, 10 sections, 24 contributors, 6 sources, N comments."
+    let tail = &numbers[numbers.len() - 5..];
     assert_eq!(tail[0], 500);
-    assert!(tail[1] >= 6 && tail[2] >= 20 && tail[3] >= 3, "{line}");
+    assert!(
+        tail[1] >= 6 && tail[2] >= 20 && tail[3] >= 3 && tail[4] >= 100,
+        "{line}"
+    );
 }

@@ -24,10 +24,14 @@ impl Newsroom {
     pub fn new() -> Self {
         Newsroom {
             dir: tempfile::tempdir().unwrap(),
-            env: vec![(
-                "GAZETTE_NEWSROOM__TIME_ZONE".into(),
-                "America/New_York".into(),
-            )],
+            env: vec![
+                (
+                    "GAZETTE_NEWSROOM__TIME_ZONE".into(),
+                    "America/New_York".into(),
+                ),
+                // Pages show each change at once.
+                ("GAZETTE_PAGE_CACHE_MS".into(), "0".into()),
+            ],
         }
     }
 

@@ -1,0 +1,130 @@
+//! A short-lived cache of rendered reader pages (a "microcache").
+//!
+//! Pages are public and the same for every reader, so for a few seconds a
+//! rendered page is served from memory instead of the database and the
+//! templates. Counts on pages are refreshed by the view beacon and the
+//! comment queue anyway; what readers see is at most `ttl` old. moka gives
+//! an async cache bounded by time and by the bytes it holds.
+
+use std::time::Duration;
+
+use axum::{
+    body::{Body, Bytes},
+    extract::{Request, State},
+    http::{HeaderMap, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use crate::AppState;
+
+/// Largest page kept; anything bigger is served but not cached.
+const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+
+#[derive(Clone)]
+struct Page {
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+pub struct PageCache {
+    pages: Option<moka::future::Cache<String, Page>>,
+    /// Part of every key: clearing starts a new generation, and pages of
+    /// old ones are never found again (they age out).
+    generation: std::sync::atomic::AtomicU64,
+}
+
+impl PageCache {
+    /// A cache keeping pages for `ttl` (zero: no cache), up to `max_bytes`.
+    pub fn new(ttl: Duration, max_bytes: u64) -> Self {
+        let pages = (!ttl.is_zero()).then(|| {
+            moka::future::Cache::builder()
+                .time_to_live(ttl)
+                .max_capacity(max_bytes)
+                .weigher(|k: &String, p: &Page| {
+                    u32::try_from(k.len() + p.body.len() + 512).unwrap_or(u32::MAX)
+                })
+                .build()
+        });
+        PageCache {
+            pages,
+            generation: Default::default(),
+        }
+    }
+
+    /// Forgets every page, after a change readers should see at once.
+    pub fn clear(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Which requests may be answered from the cache: reader pages, the same
+/// for everyone. Hits, the API, staff pages and pages that greet one
+/// reader (`?comment=`, `?reply_to=`) never are.
+fn cacheable(req: &Request) -> bool {
+    if req.method() != Method::GET {
+        return false;
+    }
+    let path = req.uri().path();
+    let reader_page = path == "/"
+        || [
+            "/articles/",
+            "/sections/",
+            "/contributors/",
+            "/sources/",
+            "/top/",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let personal = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.contains("comment=") || q.contains("reply_to="));
+    reader_page && !personal
+}
+
+pub async fn microcache(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(pages) = &state.page_cache.pages else {
+        return next.run(req).await;
+    };
+    if !cacheable(&req) {
+        return next.run(req).await;
+    }
+    let generation = state
+        .page_cache
+        .generation
+        .load(std::sync::atomic::Ordering::Relaxed);
+    let key = format!("{generation}:{}", req.uri());
+    if let Some(page) = pages.get(&key).await {
+        return (StatusCode::OK, page.headers, Body::from(page.body)).into_response();
+    }
+    let resp = next.run(req).await;
+    let public = resp
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("public"));
+    if resp.status() != StatusCode::OK || !public || resp.headers().contains_key(header::SET_COOKIE)
+    {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "could not read a page for the cache");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    pages
+        .insert(
+            key,
+            Page {
+                headers: parts.headers.clone(),
+                body: body.clone(),
+            },
+        )
+        .await;
+    Response::from_parts(parts, Body::from(body))
+}
