@@ -80,6 +80,14 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
+    /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock
+    /// at once, waiting up to the busy timeout for it: a deferred
+    /// transaction that reads first and writes later would fail at once
+    /// with "database is locked" when another connection wrote in between.
+    async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)
+    }
+
     /// Waits for queries in flight and closes every connection.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -587,14 +595,14 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn save_article(&self, input: &ArticleInput) -> StoreResult<Saved> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let saved = save_in(&mut tx, input).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(saved)
     }
 
     async fn save_articles(&self, inputs: &[ArticleInput]) -> StoreResult<Vec<Saved>> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let mut out = Vec::with_capacity(inputs.len());
         for input in inputs {
             out.push(save_in(&mut tx, input).await?);
@@ -643,7 +651,7 @@ impl Store for SqliteStore {
     }
 
     async fn ensure_section(&self, name: &str, parent: Option<&str>) -> StoreResult<Section> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let parent_id = match parent {
             Some(p) => Some(ensure_named(&mut tx, NamedTable::Sections, p).await?),
             None => None,
@@ -773,7 +781,7 @@ impl Store for SqliteStore {
                 .map(|((a, w), n)| format!("[{a},\"{w}\",{n}]")),
         );
         let total_json = json_rows(total.iter().map(|(a, n)| format!("[{a},{n}]")));
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO article_daily_views (article_id, day, views) \
              SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE true \
@@ -933,7 +941,7 @@ impl Store for SqliteStore {
     }
 
     async fn freeze_top_stories(&self, week: IsoWeek, stories: &[TopStory]) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let first = sqlx::query(
             "INSERT OR IGNORE INTO top_stories_weeks_frozen (week, frozen_at) VALUES (?1, ?2)",
         )
@@ -963,7 +971,7 @@ impl Store for SqliteStore {
     }
 
     async fn add_comment(&self, c: &NewComment) -> StoreResult<Comment> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let live: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM articles WHERE id = ?1 AND status = 'published' AND published_at <= ?2",
         )
@@ -1012,7 +1020,7 @@ impl Store for SqliteStore {
     }
 
     async fn import_comments(&self, comments: &[ImportedComment]) -> StoreResult<Vec<CommentId>> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let mut ids = Vec::with_capacity(comments.len());
         let mut approved: BTreeMap<i64, i64> = BTreeMap::new();
         for c in comments {
@@ -1104,7 +1112,7 @@ impl Store for SqliteStore {
         id: CommentId,
         status: CommentStatus,
     ) -> StoreResult<Comment> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let (article, old): (i64, String) =
             sqlx::query_as("SELECT article_id, status FROM comments WHERE id = ?1")
                 .bind(id.0)
@@ -1135,7 +1143,7 @@ impl Store for SqliteStore {
     }
 
     async fn delete_comment(&self, id: CommentId) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let mut tx = self.write().await?;
         let article: i64 = sqlx::query_scalar("SELECT article_id FROM comments WHERE id = ?1")
             .bind(id.0)
             .fetch_one(&mut *tx)

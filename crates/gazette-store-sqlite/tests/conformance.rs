@@ -29,3 +29,47 @@ async fn reopen_keeps_data_and_refuses_missing_file() {
     let a = store.article_by_slug("kept-across-restarts").await.unwrap();
     assert_eq!(a.published_at, input.published_at);
 }
+
+/// Several connections writing at once (the flusher, comment posts, an
+/// import in another process) wait their turn instead of failing with
+/// "database is locked".
+#[tokio::test]
+async fn concurrent_writers_wait_their_turn() {
+    use gazette_domain::NewComment;
+    use gazette_store::DailyViews;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("gazette.db"), true).await.unwrap();
+    let at = "2025-11-25T09:00:00-05:00[America/New_York]".parse().unwrap();
+    let id = store
+        .save_article(&gazette_store::testing::sample("k", "Busy Story", at))
+        .await
+        .unwrap()
+        .id;
+    let day: jiff::civil::Date = "2025-11-25".parse().unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            if i % 2 == 0 {
+                s.add_comment(&NewComment {
+                    article: id,
+                    parent: None,
+                    author_name: "Reader".into(),
+                    author_email: None,
+                    body_html: format!("<p>{i}</p>"),
+                    fingerprint: format!("c{i}"),
+                })
+                .await
+                .map(|_| ())
+            } else {
+                s.add_daily_views(&[DailyViews { article: id, day, views: 1 }]).await
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap().expect("no writer fails");
+    }
+    let a = store.article_by_slug("busy-story").await.unwrap();
+    assert_eq!(a.counters.views, 20);
+}
