@@ -21,3 +21,11 @@ function request()
   return wrk.format("POST", "/hit/" .. math.random(lo, hi),
     { ["X-Forwarded-For"] = ip, ["User-Agent"] = ua, ["Content-Length"] = "0" }, nil)
 end
+
+function response(status, headers, body)
+  if status == 303 then posted = (posted or 0) + 1
+  elseif status >= 400 then
+    refused = (refused or 0) + 1
+    if (refused or 0) <= 3 then io.write("REFUSED " .. status .. " " .. string.sub(body or "", 1, 200) .. "\n") end
+  end
+end

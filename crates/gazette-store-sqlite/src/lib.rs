@@ -85,7 +85,10 @@ impl SqliteStore {
     /// transaction that reads first and writes later would fail at once
     /// with "database is locked" when another connection wrote in between.
     async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_err)
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(db_err)
     }
 
     /// Waits for queries in flight and closes every connection.

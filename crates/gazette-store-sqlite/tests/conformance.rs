@@ -39,8 +39,12 @@ async fn concurrent_writers_wait_their_turn() {
     use gazette_store::DailyViews;
 
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("gazette.db"), true).await.unwrap();
-    let at = "2025-11-25T09:00:00-05:00[America/New_York]".parse().unwrap();
+    let store = SqliteStore::open(&dir.path().join("gazette.db"), true)
+        .await
+        .unwrap();
+    let at = "2025-11-25T09:00:00-05:00[America/New_York]"
+        .parse()
+        .unwrap();
     let id = store
         .save_article(&gazette_store::testing::sample("k", "Busy Story", at))
         .await
@@ -63,7 +67,12 @@ async fn concurrent_writers_wait_their_turn() {
                 .await
                 .map(|_| ())
             } else {
-                s.add_daily_views(&[DailyViews { article: id, day, views: 1 }]).await
+                s.add_daily_views(&[DailyViews {
+                    article: id,
+                    day,
+                    views: 1,
+                }])
+                .await
             }
         }));
     }

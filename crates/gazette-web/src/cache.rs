@@ -23,6 +23,7 @@ const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
 #[derive(Clone)]
 struct Page {
+    status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
 }
@@ -96,35 +97,42 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
         .generation
         .load(std::sync::atomic::Ordering::Relaxed);
     let key = format!("{generation}:{}", req.uri());
-    if let Some(page) = pages.get(&key).await {
-        return (StatusCode::OK, page.headers, Body::from(page.body)).into_response();
-    }
-    let resp = next.run(req).await;
-    let public = resp
-        .headers()
-        .get(header::CACHE_CONTROL)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("public"));
-    if resp.status() != StatusCode::OK || !public || resp.headers().contains_key(header::SET_COOKIE)
-    {
-        return resp;
-    }
-    let (parts, body) = resp.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, "could not read a page for the cache");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    pages
-        .insert(
-            key,
-            Page {
-                headers: parts.headers.clone(),
-                body: body.clone(),
-            },
-        )
+    // One request renders a missing page; the others asking for it at the
+    // same moment wait for that one instead of all rendering it at once.
+    let rendered = pages
+        .try_get_with(key, async move {
+            let resp = next.run(req).await;
+            let public = resp
+                .headers()
+                .get(header::CACHE_CONTROL)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("public"));
+            let keep = resp.status() == StatusCode::OK
+                && public
+                && !resp.headers().contains_key(header::SET_COOKIE);
+            let (parts, body) = resp.into_parts();
+            let page = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+                Ok(body) => Page {
+                    status: parts.status,
+                    headers: parts.headers,
+                    body,
+                },
+                Err(e) => {
+                    tracing::error!(error = %e, "could not read a page for the cache");
+                    Page {
+                        status: StatusCode::INTERNAL_SERVER_ERROR,
+                        headers: HeaderMap::new(),
+                        body: Bytes::new(),
+                    }
+                }
+            };
+            // Not kept: the caller (and anyone waiting with it) still gets it.
+            if keep { Ok(page) } else { Err(page) }
+        })
         .await;
-    Response::from_parts(parts, Body::from(body))
+    let page = match rendered {
+        Ok(page) => page,
+        Err(uncached) => (*uncached).clone(),
+    };
+    (page.status, page.headers, Body::from(page.body)).into_response()
 }
