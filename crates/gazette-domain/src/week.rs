@@ -181,11 +181,22 @@ mod tests {
         // DST began on Sunday 2026-03-08 at 02:00 in New York.
         let w: IsoWeek = "2026-W10".parse().unwrap();
         let (start, end) = (w.start(&tz), w.end(&tz));
-        assert_eq!(start.to_string(), "2026-03-02T00:00:00-05:00[America/New_York]");
-        assert_eq!(end.to_string(), "2026-03-09T00:00:00-04:00[America/New_York]");
-        assert_eq!((end.timestamp().as_second() - start.timestamp().as_second()) / 3600, 167);
+        assert_eq!(
+            start.to_string(),
+            "2026-03-02T00:00:00-05:00[America/New_York]"
+        );
+        assert_eq!(
+            end.to_string(),
+            "2026-03-09T00:00:00-04:00[America/New_York]"
+        );
+        assert_eq!(
+            (end.timestamp().as_second() - start.timestamp().as_second()) / 3600,
+            167
+        );
         // Sunday 23:30 in New York is already Monday in UTC, and still this week here.
-        let late: ZonedDateTime = "2026-03-08T23:30:00-04:00[America/New_York]".parse().unwrap();
+        let late: ZonedDateTime = "2026-03-08T23:30:00-04:00[America/New_York]"
+            .parse()
+            .unwrap();
         assert_eq!(IsoWeek::of_zoned(&late), w);
         assert_eq!(IsoWeek::of_zoned(&late.in_tz("UTC").unwrap()), w.next());
     }

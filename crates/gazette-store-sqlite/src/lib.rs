@@ -318,10 +318,11 @@ async fn save_in(tx: &mut Transaction<'_, Sqlite>, input: &ArticleInput) -> Stor
         }
     };
 
-    SqliteStore::link_all(tx, id, NamedTable::Sections, &input.sections).await?;
-    SqliteStore::link_all(tx, id, NamedTable::Contributors, &input.contributors).await?;
-    SqliteStore::link_all(tx, id, NamedTable::Sources, &input.sources).await?;
-    SqliteStore::link_all(tx, id, NamedTable::Tags, &input.tags).await?;
+    let when = published_at.unwrap_or(0);
+    SqliteStore::link_all(tx, id, when, NamedTable::Sections, &input.sections).await?;
+    SqliteStore::link_all(tx, id, when, NamedTable::Contributors, &input.contributors).await?;
+    SqliteStore::link_all(tx, id, when, NamedTable::Sources, &input.sources).await?;
+    SqliteStore::link_all(tx, id, when, NamedTable::Tags, &input.tags).await?;
     for (position, headline) in input.related_headlines.iter().enumerate() {
         sqlx::query(
             "INSERT INTO article_related (article_id, position, headline) VALUES (?1, ?2, ?3)",
@@ -378,28 +379,32 @@ macro_rules! listing_query {
     };
 }
 
+/// A listing through a link table (`$table`, keyed by `$key` = `?4`): the
+/// `(key, published_at DESC)` index gives the page in order.
+macro_rules! linked_query {
+    ($table:literal, $key:literal) => {
+        concat!(
+            "SELECT ",
+            summary_columns!(),
+            ", 0 AS week_views FROM ",
+            $table,
+            " x JOIN articles a ON a.id = x.article_id WHERE x.",
+            $key,
+            " = ?4 AND x.published_at <= ?1 AND a.status = 'published' \
+             ORDER BY x.published_at DESC, x.article_id DESC LIMIT ?2 OFFSET ?3"
+        )
+    };
+}
+
 impl SqliteStore {
     async fn summaries(&self, listing: Listing, page: Page) -> StoreResult<Vec<ArticleSummary>> {
         let (sql, key) = match listing {
             Listing::Latest => (listing_query!("?4 = 0"), 0),
-            Listing::Section(id) => (
-                listing_query!(
-                    "a.id IN (SELECT article_id FROM article_sections WHERE section_id = ?4)"
-                ),
-                id,
-            ),
-            Listing::Contributor(id) => (
-                listing_query!(
-                    "a.id IN (SELECT article_id FROM article_contributors WHERE contributor_id = ?4)"
-                ),
-                id,
-            ),
-            Listing::Source(id) => (
-                listing_query!(
-                    "a.id IN (SELECT article_id FROM article_sources WHERE source_id = ?4)"
-                ),
-                id,
-            ),
+            Listing::Section(id) => (linked_query!("article_sections", "section_id"), id),
+            Listing::Contributor(id) => {
+                (linked_query!("article_contributors", "contributor_id"), id)
+            }
+            Listing::Source(id) => (linked_query!("article_sources", "source_id"), id),
         };
         let rows: Vec<SummaryRow> = sqlx::query_as(sql)
             .bind(Timestamp::now().as_second())
@@ -560,21 +565,27 @@ impl SqliteStore {
         Ok(article)
     }
 
+    /// Links an article to the named sections, contributors, sources or
+    /// tags, in order; listings read the copied publish time.
     async fn link_all(
         tx: &mut Transaction<'_, Sqlite>,
         article: i64,
+        published_at: i64,
         table: NamedTable,
         names: &[String],
     ) -> StoreResult<()> {
         let sql = match table {
             NamedTable::Sections => {
-                "INSERT OR IGNORE INTO article_sections (article_id, section_id, position) VALUES (?1, ?2, ?3)"
+                "INSERT OR IGNORE INTO article_sections (article_id, section_id, position, published_at) \
+                 VALUES (?1, ?2, ?3, ?4)"
             }
             NamedTable::Contributors => {
-                "INSERT OR IGNORE INTO article_contributors (article_id, contributor_id, position) VALUES (?1, ?2, ?3)"
+                "INSERT OR IGNORE INTO article_contributors (article_id, contributor_id, position, published_at) \
+                 VALUES (?1, ?2, ?3, ?4)"
             }
             NamedTable::Sources => {
-                "INSERT OR IGNORE INTO article_sources (article_id, source_id, position) VALUES (?1, ?2, ?3)"
+                "INSERT OR IGNORE INTO article_sources (article_id, source_id, position, published_at) \
+                 VALUES (?1, ?2, ?3, ?4)"
             }
             NamedTable::Tags => {
                 "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES (?1, ?2, ?3)"
@@ -583,13 +594,14 @@ impl SqliteStore {
         };
         for (position, name) in names.iter().enumerate() {
             let id = ensure_named(tx, table, name).await?;
-            sqlx::query(sql)
+            let mut query = sqlx::query(sql)
                 .bind(article)
                 .bind(id)
-                .bind(position as i64)
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
+                .bind(position as i64);
+            if !matches!(table, NamedTable::Tags) {
+                query = query.bind(published_at);
+            }
+            query.execute(&mut **tx).await.map_err(db_err)?;
         }
         Ok(())
     }

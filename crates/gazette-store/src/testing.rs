@@ -276,6 +276,16 @@ pub async fn contributors_and_sources_are_shared(store: &impl Store) {
             .collect::<Vec<_>>(),
         ["Two", "One"]
     );
+    // Re-dated, a story moves in its contributor's listing.
+    let mut first = sample("c1", "One", at(2025, 11, 28, 9));
+    first.contributors = vec!["Ani Hakobyan".into()];
+    store.save_article(&first).await.unwrap();
+    let by_ani = store
+        .articles_by_contributor(&ani, Page::new(1, 10))
+        .await
+        .unwrap();
+    let heads: Vec<&str> = by_ani.iter().map(|a| a.headline.as_str()).collect();
+    assert_eq!(heads, ["One", "Two"]);
     let radio = store.source_by_slug("coast-radio").await.unwrap();
     let from_radio = store
         .articles_from_source(&radio, Page::new(1, 10))
