@@ -157,14 +157,14 @@ fn headline_patterns(section: &str) -> &'static [&'static str] {
         "Sports" => &[
             "{town} Rowers Take Regional Title by {n} Seconds",
             "Late Goal Lifts {town} Over Rivals",
-            "Chess Club Sends {n} Players to National Open",
+            "Chess Club Sends {few} Players to National Open",
             "Marathon Draws Record Field of {n} Runners",
         ],
         "Arts & Culture" | "Books" => &[
             "{person}'s New Exhibition Opens at the {thing}",
-            "Choir Marks {n} Years With a Sold-Out Concert",
+            "Choir Marks {few} Years With a Sold-Out Concert",
             "A Novel of Two Harbours Wins the {town} Prize",
-            "Film Week Brings {n} Premieres to {town}",
+            "Film Week Brings {few} Premieres to {town}",
         ],
         "Opinion" => &[
             "Why the {thing} Deserves a Second Look",
@@ -182,7 +182,7 @@ fn headline_patterns(section: &str) -> &'static [&'static str] {
             "Prisoner Release Talks Stall, Officials Say",
         ],
         "Business" => &[
-            "{town} Bakery Expands to {n} Stores",
+            "{town} Bakery Expands to {few} Stores",
             "Shipping Firm Adds {n} Jobs at the Port",
             "Small Businesses Weigh Rent Rises on Main Street",
         ],
@@ -204,17 +204,17 @@ const OPENERS: &[&str] = &[
     "The {org} voted {a} to {b} on {day} to move ahead with the {thing}, ending months of debate.",
     "Residents of {town} filled the hall on {day} evening as the {org} took up the {thing}.",
     "More than {n} people gathered on {day} for the opening of the {thing}.",
-    "After {n} weeks of talks, officials said on {day} that an agreement was within reach.",
-    "{person} has spent {n} years working for the {org}, and says the work is far from done.",
+    "After {few} weeks of talks, officials said on {day} that an agreement was within reach.",
+    "{person} has spent {few} years working for the {org}, and says the work is far from done.",
 ];
 
 const MIDDLES: &[&str] = &[
-    "“We have waited a long time for this,” said {person}, who has lived in {town} for {n} years.",
+    "“We have waited a long time for this,” said {person}, who has lived in {town} for {few} years.",
     "The plan would cost about ${n} million, according to figures released by the {org}.",
     "Critics argued that the {thing} had been rushed, and asked for a public hearing.",
     "Supporters pointed to a survey in which {pct} percent of residents backed the proposal.",
     "{person}, a member of the {org}, said the schedule depended on state funding.",
-    "Work is expected to begin in the spring and to last about {n} months.",
+    "Work is expected to begin in the spring and to last about {few} months.",
     "The {org} will publish its full report on its website next week.",
     "Several speakers recalled how the old {thing} had shaped the neighbourhood.",
     "Organizers thanked the {n} volunteers who gave up their weekends to help.",
@@ -273,6 +273,7 @@ impl Filler<'_> {
                 "b" => self.rng.random_range(0..4).to_string(),
                 "age" => self.rng.random_range(71..99).to_string(),
                 "pct" => self.rng.random_range(12..88).to_string(),
+                "few" => self.rng.random_range(2..30).to_string(),
                 _ => key.to_owned(),
             };
             out.replace_range(start..start + len + 1, &value);

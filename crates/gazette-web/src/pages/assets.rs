@@ -11,6 +11,7 @@ use axum::{
 use crate::AppError;
 
 const CSS: &str = include_str!("../../static/gazette.css");
+const FAVICON: &str = include_str!("../../static/favicon.svg");
 
 /// The stylesheet's URL carries a hash of its content, so it can be cached
 /// for a year and still change with a new release.
@@ -35,6 +36,14 @@ pub async fn file(Path(file): Path<String>) -> Result<Response, AppError> {
                 (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
             ],
             CSS,
+        )
+            .into_response()),
+        "favicon.svg" => Ok((
+            [
+                (header::CONTENT_TYPE, "image/svg+xml"),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            FAVICON,
         )
             .into_response()),
         _ => Err(AppError::NotFound),
