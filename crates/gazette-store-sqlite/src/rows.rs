@@ -31,6 +31,16 @@ fn count(n: i64) -> u64 {
     n.max(0) as u64
 }
 
+/// The counters columns every article row carries.
+fn counters(views: i64, legacy_views: i64, comments: i64, legacy_comments: i64) -> Counters {
+    Counters {
+        views: count(views),
+        legacy_views: count(legacy_views),
+        comments: count(comments),
+        legacy_comments: count(legacy_comments),
+    }
+}
+
 #[derive(FromRow)]
 pub struct ArticleRow {
     id: i64,
@@ -94,12 +104,12 @@ impl ArticleRow {
             },
             related_headlines: Vec::new(),
             footer: self.footer,
-            counters: Counters {
-                views: count(self.views),
-                legacy_views: count(self.legacy_views),
-                comments: count(self.comments),
-                legacy_comments: count(self.legacy_comments),
-            },
+            counters: counters(
+                self.views,
+                self.legacy_views,
+                self.comments,
+                self.legacy_comments,
+            ),
         })
     }
 }
@@ -154,12 +164,12 @@ impl SummaryRow {
                     })
                 })
                 .collect::<StoreResult<_>>()?,
-            counters: Counters {
-                views: count(self.views),
-                legacy_views: count(self.legacy_views),
-                comments: count(self.comments),
-                legacy_comments: count(self.legacy_comments),
-            },
+            counters: counters(
+                self.views,
+                self.legacy_views,
+                self.comments,
+                self.legacy_comments,
+            ),
         })
     }
 }
