@@ -17,7 +17,7 @@ use sqlx::{
 
 use gazette_domain::{
     Article, ArticleId, ArticleInput, ArticleSummary, Comment, CommentId, CommentStatus,
-    Contributor, Dateline, DomainError, IsoWeek, NewComment, Section, Slug, Source, TopStory,
+    Contributor, DomainError, IsoWeek, NewComment, Section, Slug, Source, TopStory,
 };
 use gazette_store::{
     DailyViews, DayCount, ImportedComment, Page, Saved, Store, StoreError, StoreResult, WeekWindow,
@@ -478,93 +478,6 @@ impl SqliteStore {
             .collect()
     }
 
-    async fn article_by_id(&self, id: i64) -> StoreResult<Article> {
-        let row: ArticleRow = sqlx::query_as(
-            "SELECT a.*, ac.slug AS account_slug, ac.name AS account_name FROM articles a \
-             LEFT JOIN accounts ac ON ac.id = a.account_id WHERE a.id = ?1",
-        )
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
-        let sections: Vec<SectionRow> = sqlx::query_as(
-            "SELECT s.id, s.slug, s.name, s.parent_id FROM article_sections x \
-             JOIN sections s ON s.id = x.section_id WHERE x.article_id = ?1 ORDER BY x.position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        let contributors: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT c.id, c.slug, c.name, c.bio FROM article_contributors x \
-             JOIN contributors c ON c.id = x.contributor_id WHERE x.article_id = ?1 \
-             ORDER BY x.position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        let sources: Vec<SourceRow> = sqlx::query_as(
-            "SELECT s.id, s.slug, s.name, s.url FROM article_sources x \
-             JOIN sources s ON s.id = x.source_id WHERE x.article_id = ?1 ORDER BY x.position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        let tags: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT t.id, t.slug, t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-             WHERE x.article_id = ?1 ORDER BY x.position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        let related: Vec<String> = sqlx::query_scalar(
-            "SELECT headline FROM article_related WHERE article_id = ?1 ORDER BY position",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-
-        let mut article = row.into_article()?;
-        article.sections = sections
-            .into_iter()
-            .map(SectionRow::into_section)
-            .collect::<StoreResult<_>>()?;
-        article.contributors = contributors
-            .into_iter()
-            .map(|(id, slug, name, bio)| {
-                Ok(Contributor {
-                    id: gazette_domain::ContributorId(id),
-                    slug: rows::slug(slug)?,
-                    name,
-                    bio,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        article.dateline = Dateline {
-            place: article.dateline.place,
-            sources: sources
-                .into_iter()
-                .map(SourceRow::into_source)
-                .collect::<StoreResult<_>>()?,
-        };
-        article.tags = tags
-            .into_iter()
-            .map(|(id, slug, name)| {
-                Ok(gazette_domain::Tag {
-                    id: gazette_domain::TagId(id),
-                    slug: rows::slug(slug)?,
-                    name,
-                })
-            })
-            .collect::<StoreResult<_>>()?;
-        article.related_headlines = related;
-        Ok(article)
-    }
-
     /// Links an article to the named sections, contributors, sources or
     /// tags, in order; listings read the copied publish time.
     async fn link_all(
@@ -627,16 +540,32 @@ impl Store for SqliteStore {
     }
 
     async fn article_by_slug(&self, slug: &str) -> StoreResult<Article> {
-        let id: i64 = sqlx::query_scalar(
-            "SELECT id FROM articles WHERE slug = ?1 AND status = 'published' \
-             AND published_at <= ?2",
+        // One round trip: each list comes back as a JSON array, in order.
+        let row: ArticleRow = sqlx::query_as(
+            "SELECT a.*, ac.slug AS account_slug, ac.name AS account_name, \
+               (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.parent_id) ORDER BY x.position) \
+                  FROM article_sections x JOIN sections s ON s.id = x.section_id \
+                  WHERE x.article_id = a.id) AS sections_json, \
+               (SELECT json_group_array(json_array(c.id, c.slug, c.name, c.bio) ORDER BY x.position) \
+                  FROM article_contributors x JOIN contributors c ON c.id = x.contributor_id \
+                  WHERE x.article_id = a.id) AS contributors_json, \
+               (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.url) ORDER BY x.position) \
+                  FROM article_sources x JOIN sources s ON s.id = x.source_id \
+                  WHERE x.article_id = a.id) AS sources_json, \
+               (SELECT json_group_array(json_array(t.id, t.slug, t.name) ORDER BY x.position) \
+                  FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+                  WHERE x.article_id = a.id) AS tags_json, \
+               (SELECT json_group_array(headline ORDER BY position) FROM article_related \
+                  WHERE article_id = a.id) AS related_json \
+             FROM articles a LEFT JOIN accounts ac ON ac.id = a.account_id \
+             WHERE a.slug = ?1 AND a.status = 'published' AND a.published_at <= ?2",
         )
         .bind(slug)
         .bind(Timestamp::now().as_second())
         .fetch_one(&self.pool)
         .await
         .map_err(db_err)?;
-        self.article_by_id(id).await
+        row.into_article()
     }
 
     async fn latest_articles(&self, page: Page) -> StoreResult<Vec<ArticleSummary>> {

@@ -6,7 +6,8 @@ use sqlx::FromRow;
 
 use gazette_domain::{
     Account, AccountId, Article, ArticleId, ArticleStatus, ArticleSummary, Comment, CommentId,
-    Counters, Dateline, NamedRef, Section, SectionId, Slug, Source, SourceId,
+    Contributor, ContributorId, Counters, Dateline, NamedRef, Section, SectionId, Slug, Source,
+    SourceId, Tag, TagId,
 };
 use gazette_store::{StoreError, StoreResult};
 
@@ -63,12 +64,75 @@ pub struct ArticleRow {
     account_id: Option<i64>,
     account_slug: Option<String>,
     account_name: Option<String>,
+    /// `[[id, slug, name, parent_id], ...]` in order.
+    sections_json: String,
+    /// `[[id, slug, name, bio], ...]`
+    contributors_json: String,
+    /// `[[id, slug, name, url], ...]`
+    sources_json: String,
+    /// `[[id, slug, name], ...]`
+    tags_json: String,
+    /// `[headline, ...]`
+    related_json: String,
+}
+
+fn json_list<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> StoreResult<Vec<T>> {
+    serde_json::from_str(text).map_err(|e| corrupt(what, e))
 }
 
 impl ArticleRow {
-    /// The article without its lists (sections, bylines, sources, tags,
-    /// related headlines), which the caller loads separately.
+    /// The article with its sections, bylines, sources, tags and related
+    /// headlines.
     pub fn into_article(self) -> StoreResult<Article> {
+        let sections =
+            json_list::<(i64, String, String, Option<i64>)>("sections", &self.sections_json)?
+                .into_iter()
+                .map(|(id, s, name, parent)| {
+                    Ok(Section {
+                        id: SectionId(id),
+                        slug: slug(s)?,
+                        name,
+                        parent: parent.map(SectionId),
+                    })
+                })
+                .collect::<StoreResult<_>>()?;
+        let contributors = json_list::<(i64, String, String, Option<String>)>(
+            "contributors",
+            &self.contributors_json,
+        )?
+        .into_iter()
+        .map(|(id, s, name, bio)| {
+            Ok(Contributor {
+                id: ContributorId(id),
+                slug: slug(s)?,
+                name,
+                bio,
+            })
+        })
+        .collect::<StoreResult<_>>()?;
+        let sources =
+            json_list::<(i64, String, String, Option<String>)>("sources", &self.sources_json)?
+                .into_iter()
+                .map(|(id, s, name, url)| {
+                    Ok(Source {
+                        id: SourceId(id),
+                        slug: slug(s)?,
+                        name,
+                        url,
+                    })
+                })
+                .collect::<StoreResult<_>>()?;
+        let tags = json_list::<(i64, String, String)>("tags", &self.tags_json)?
+            .into_iter()
+            .map(|(id, s, name)| {
+                Ok(Tag {
+                    id: TagId(id),
+                    slug: slug(s)?,
+                    name,
+                })
+            })
+            .collect::<StoreResult<_>>()?;
+        let related_headlines = json_list::<String>("related headlines", &self.related_json)?;
         let account = match (self.account_id, self.account_slug, self.account_name) {
             (Some(id), Some(s), Some(name)) => Some(Account {
                 id: AccountId(id),
@@ -93,16 +157,16 @@ impl ArticleRow {
                 .map(|p| zoned(p, &self.time_zone))
                 .transpose()?,
             updated_at: zoned(self.updated_at, &self.time_zone)?,
-            sections: Vec::new(),
-            tags: Vec::new(),
-            contributors: Vec::new(),
+            sections,
+            tags,
+            contributors,
             credit: self.credit,
             account,
             dateline: Dateline {
                 place: self.dateline_place,
-                sources: Vec::new(),
+                sources,
             },
-            related_headlines: Vec::new(),
+            related_headlines,
             footer: self.footer,
             counters: counters(
                 self.views,
