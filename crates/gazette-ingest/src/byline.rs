@@ -394,13 +394,32 @@ fn parse_byline(text: &str) -> Option<(Vec<String>, Option<String>)> {
         _ => (text, None),
     };
     let mut names = Vec::new();
+    // Once a part reads as a credit ("Publisher"), what follows it belongs
+    // to the credit too ("Publisher, The California Courier").
+    let mut in_credit = false;
     for part in split_list(names_text) {
+        if in_credit {
+            if let Some(c) = credit.as_mut() {
+                c.push_str(", ");
+                c.push_str(&part);
+            }
+            continue;
+        }
         let words: Vec<&str> = part.split_whitespace().collect();
         let is_credit = words
             .iter()
             .any(|w| CREDIT_WORDS.contains(&w.to_lowercase().trim_matches('.')));
         if is_credit && credit.is_none() {
-            credit = Some(part.clone());
+            // "ARAM ARKUN Mirror-Spectator Staff": a name in capitals, then
+            // the credit in ordinary case.
+            let caps = words.iter().take_while(|w| is_caps_word(w)).count();
+            if caps >= 2 && caps < words.len() && is_name(&words[..caps]) {
+                names.push(fix_caps(&words[..caps].join(" ")));
+                credit = Some(words[caps..].join(" "));
+            } else {
+                credit = Some(part.clone());
+            }
+            in_credit = true;
             continue;
         }
         if !is_name(&words) {
@@ -603,6 +622,21 @@ mod tests {
     // A credit on its own line, then the dateline.
     #[case(&["By Florence Avakian", "Special to the Mirror-Spectator", "NEW YORK — The gala opened."],
         Want { contributors: &["Florence Avakian"], credit: Some("Special to the Mirror-Spectator"), place: Some("NEW YORK"), first_body: Some("The gala opened."), ..NONE })]
+    // A name in capitals runs into its credit.
+    #[case(&["By ARAM ARKUN Mirror-Spectator Staff", "Text."],
+        Want { contributors: &["Aram Arkun"], credit: Some("Mirror-Spectator Staff"), first_body: Some("Text."), ..NONE })]
+    // A credit with its own commas stays one credit.
+    #[case(&["By Harut Sassounian, Publisher, The California Courier", "Text."],
+        Want { contributors: &["Harut Sassounian"], credit: Some("Publisher, The California Courier"), first_body: Some("Text."), ..NONE })]
+    // Titles and middle initials are part of the name.
+    #[case(&["By Dr. Ara Sarafian and Edmond Y. Azadian", "Text."],
+        Want { contributors: &["Dr. Ara Sarafian", "Edmond Y. Azadian"], first_body: Some("Text."), ..NONE })]
+    // A date after the place, AP style.
+    #[case(&["YEREVAN, Nov. 20 (Azatutyun) — Text."],
+        Want { place: Some("YEREVAN, Nov. 20"), sources: &["Azatutyun"], first_body: Some("Text."), ..NONE })]
+    // Non-Latin names with capitals.
+    #[case(&["By Շողիկ Գալստյան", "Text."],
+        Want { contributors: &["Շողիկ Գալստյան"], first_body: Some("Text."), ..NONE })]
     // Upper-case bylines are set in title case; "BY" and "By:" both open a byline.
     #[case(&["BY SHOGHIK GALSTIAN", "Text."],
         Want { contributors: &["Shoghik Galstian"], first_body: Some("Text."), ..NONE })]
