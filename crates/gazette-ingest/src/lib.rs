@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod byline;
-mod html;
+pub mod html;
 pub mod sections;
 pub mod textpage;
 

@@ -84,18 +84,12 @@ impl ArticleRow {
     /// The article with its sections, bylines, sources, tags and related
     /// headlines.
     pub fn into_article(self) -> StoreResult<Article> {
-        let sections =
-            json_list::<(i64, String, String, Option<i64>)>("sections", &self.sections_json)?
-                .into_iter()
-                .map(|(id, s, name, parent)| {
-                    Ok(Section {
-                        id: SectionId(id),
-                        slug: slug(s)?,
-                        name,
-                        parent: parent.map(SectionId),
-                    })
-                })
-                .collect::<StoreResult<_>>()?;
+        // The JSON arrays hold each row's columns in order, which serde
+        // reads into the same row types the plain queries use.
+        let sections = json_list::<SectionRow>("sections", &self.sections_json)?
+            .into_iter()
+            .map(SectionRow::into_section)
+            .collect::<StoreResult<_>>()?;
         let contributors = json_list::<(i64, String, String, Option<String>)>(
             "contributors",
             &self.contributors_json,
@@ -110,18 +104,10 @@ impl ArticleRow {
             })
         })
         .collect::<StoreResult<_>>()?;
-        let sources =
-            json_list::<(i64, String, String, Option<String>)>("sources", &self.sources_json)?
-                .into_iter()
-                .map(|(id, s, name, url)| {
-                    Ok(Source {
-                        id: SourceId(id),
-                        slug: slug(s)?,
-                        name,
-                        url,
-                    })
-                })
-                .collect::<StoreResult<_>>()?;
+        let sources = json_list::<SourceRow>("sources", &self.sources_json)?
+            .into_iter()
+            .map(SourceRow::into_source)
+            .collect::<StoreResult<_>>()?;
         let tags = json_list::<(i64, String, String)>("tags", &self.tags_json)?
             .into_iter()
             .map(|(id, s, name)| {
@@ -238,7 +224,7 @@ impl SummaryRow {
     }
 }
 
-#[derive(FromRow)]
+#[derive(FromRow, serde::Deserialize)]
 pub struct SectionRow {
     id: i64,
     slug: String,
@@ -257,7 +243,7 @@ impl SectionRow {
     }
 }
 
-#[derive(FromRow)]
+#[derive(FromRow, serde::Deserialize)]
 pub struct SourceRow {
     id: i64,
     slug: String,

@@ -392,10 +392,7 @@ pub async fn generate(
         let credit = (section == "Opinion" || rng.random_bool(0.05))
             .then(|| "Special to the Courier".to_owned());
 
-        let body_html = paras
-            .iter()
-            .map(|p| format!("<p>{}</p>\n", html_escape(p)))
-            .collect::<String>();
+        let body_html = gazette_ingest::html::paragraphs(&paras);
         let input = ArticleInput {
             import_key: Some(format!("demo:{seed}:{i}")),
             slug: None,
@@ -541,19 +538,13 @@ fn reader_comments(
                 parent: None,
                 author_name: format!("{author} from {}", TOWNS.choose(rng).expect("towns")),
                 author_email: None,
-                body_html: format!("<p>{}</p>", html_escape(text)),
+                body_html: gazette_ingest::html::paragraphs(&[text.to_owned()]),
                 fingerprint: format!("demo:{}:{n}", article.0),
             },
             status: gazette_domain::CommentStatus::Approved,
             created_at: at,
         });
     }
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use crate::{
     AppError, AppState,
-    pages::{PAGE_SIZE, PageQuery, page},
-    views::{Layout, Pager, SummaryView},
+    pages::{PageQuery, load_page, page},
+    views::{Layout, Pager},
 };
 
 /// What a listing page says about its subject.
@@ -101,18 +101,8 @@ where
     F: FnOnce(Page) -> Fut,
     Fut: Future<Output = StoreResult<Vec<ArticleSummary>>>,
 {
-    let number = q.page.unwrap_or(1).max(1);
-    let mut stories = load(Page::new(number, PAGE_SIZE).with_lookahead()).await?;
-    let has_more = stories.len() > PAGE_SIZE as usize;
-    stories.truncate(PAGE_SIZE as usize);
-    if stories.is_empty() && number > 1 {
-        return Err(AppError::NotFound);
-    }
+    let (number, stories, has_more) = load_page(state, &q, load).await?;
     let layout = Layout::build(state, section).await?;
-    let stories: Vec<SummaryView> = stories
-        .iter()
-        .map(|a| SummaryView::new(a, &state.newsroom))
-        .collect();
     let title = format!("{}: {}", subject.kind, subject.name);
     let pager = Pager::new(&subject.href, number, has_more);
     let html = state.templates.render(
