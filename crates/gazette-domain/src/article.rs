@@ -30,7 +30,7 @@ id_type!(
     /// Store-assigned identity of a wire or partner source.
     SourceId,
     /// Store-assigned identity of a posting account.
-    AccountId,
+    PostingAccountId,
     /// Store-assigned identity of a tag.
     TagId
 );
@@ -104,10 +104,11 @@ pub struct Source {
 }
 
 /// The posting account shown as "by …": the desk or publisher that put the
-/// story online, which is not necessarily its writer.
+/// story online, which is not necessarily its writer. It is a name on the
+/// page, not a login: staff who sign in have user accounts of their own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Account {
-    pub id: AccountId,
+pub struct PostingAccount {
+    pub id: PostingAccountId,
     pub slug: Slug,
     pub name: String,
 }
@@ -173,13 +174,47 @@ pub struct Article {
     pub contributors: Vec<Contributor>,
     /// A credit beside the byline, e.g. "Special to the Mirror-Spectator".
     pub credit: Option<String>,
-    pub account: Option<Account>,
+    pub posting_account: Option<PostingAccount>,
     pub dateline: Dateline,
     /// Headlines shown as related to this one, in order.
     pub related_headlines: Vec<String>,
     /// The publication line that closed the story where it came from.
     pub footer: Option<String>,
     pub counters: Counters,
+}
+
+/// A source as an importer or editor names it, with its own site when
+/// known.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceInput {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+impl SourceInput {
+    /// A source known by name only. A name that is itself a web address
+    /// ("Panorama.am") is taken to be the source's site.
+    pub fn named(name: impl Into<String>) -> Self {
+        let name = name.into();
+        let url = site_of_name(&name);
+        SourceInput { name, url }
+    }
+}
+
+/// The site a source's name spells, if it spells one: "Panorama.am" is
+/// `https://panorama.am`; "Azatutyun" and "Reuters.com Staff" are not.
+pub fn site_of_name(name: &str) -> Option<String> {
+    let n = name.trim();
+    let tld = n.rsplit('.').next()?;
+    let looks = !n.contains(char::is_whitespace)
+        && n.contains('.')
+        && !n.starts_with('.')
+        && !n.contains("..")
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    looks.then(|| format!("https://{}", n.to_ascii_lowercase()))
 }
 
 /// The short form of an article used in lists (home, section, contributor
@@ -234,9 +269,11 @@ pub struct ArticleInput {
     pub tags: Vec<String>,
     pub contributors: Vec<String>,
     pub credit: Option<String>,
-    pub account: Option<String>,
+    /// The posting account's name ("The Armenian Mirror-Spectator").
+    pub posting_account: Option<String>,
     pub dateline_place: Option<String>,
-    pub sources: Vec<String>,
+    /// The wire or partner sources credited in the dateline, in order.
+    pub sources: Vec<SourceInput>,
     pub related_headlines: Vec<String>,
     pub footer: Option<String>,
     pub legacy_views: u64,
@@ -262,13 +299,13 @@ impl ArticleInput {
             .iter()
             .chain(&self.tags)
             .chain(&self.contributors)
-            .chain(&self.sources)
-            .chain(&self.account);
+            .chain(self.sources.iter().map(|s| &s.name))
+            .chain(&self.posting_account);
         for name in named {
             Slug::from_text(name).map_err(|_| DomainError::Invalid {
                 what: "name",
                 value: name.clone(),
-                why: "a section, tag, contributor, source or account name needs a letter or digit"
+                why: "a section, tag, contributor, source or posting account name needs a letter or digit"
                     .into(),
             })?;
         }
@@ -323,6 +360,25 @@ mod tests {
             ..input()
         };
         assert!(i.validate().is_err());
+    }
+
+    #[test]
+    fn sources_named_like_sites_link_to_them() {
+        assert_eq!(
+            SourceInput::named("Panorama.am").url.as_deref(),
+            Some("https://panorama.am")
+        );
+        for not_a_site in [
+            "Azatutyun",
+            "Reuters.com Staff",
+            "A.",
+            ".am",
+            "x..am",
+            "news.c0m",
+            "évé.am",
+        ] {
+            assert_eq!(site_of_name(not_a_site), None, "{not_a_site}");
+        }
     }
 
     #[test]

@@ -16,4 +16,4 @@ pub use comment::{Comment, CommentId, CommentStatus, NewComment};
 pub use error::DomainError;
 pub use newsroom::Newsroom;
 pub use slug::Slug;
-pub use week::IsoWeek;
+pub use week::{IsoWeek, MAX_WEEK_YEAR, MIN_WEEK_YEAR};

@@ -316,9 +316,14 @@ impl TextPage {
             tags: Vec::new(),
             contributors: self.lead.contributors,
             credit: self.lead.credit,
-            account: Some(self.account),
+            posting_account: Some(self.account),
             dateline_place: self.lead.place,
-            sources: self.lead.sources,
+            sources: self
+                .lead
+                .sources
+                .into_iter()
+                .map(gazette_domain::SourceInput::named)
+                .collect(),
             related_headlines: self.related_headlines,
             footer: self.footer,
             legacy_views: self.views,
@@ -326,9 +331,10 @@ impl TextPage {
         })
     }
 
-    /// The ISO week of the edition date.
-    pub fn week(&self) -> IsoWeek {
-        IsoWeek::of_date(self.date)
+    /// The ISO week of the edition date (none for dates outside the
+    /// years a week can have).
+    pub fn week(&self) -> Option<IsoWeek> {
+        IsoWeek::of_date(self.date).ok()
     }
 }
 
@@ -365,7 +371,7 @@ The Meridian Courier\n";
             ["The council voted 7 to 2 on Monday.", "Work begins in May."]
         );
         assert_eq!(p.footer.as_deref(), Some("The Meridian Courier"));
-        assert_eq!(p.week().to_string(), "2025-W10");
+        assert_eq!(p.week().unwrap().to_string(), "2025-W10");
     }
 
     #[test]
@@ -388,7 +394,7 @@ The Meridian Courier\n";
             a.body_html,
             "<p>The council voted 7 to 2 on Monday.</p>\n<p>Work begins in May.</p>\n"
         );
-        assert_eq!(a.account.as_deref(), Some("The Meridian Desk"));
+        assert_eq!(a.posting_account.as_deref(), Some("The Meridian Desk"));
         a.validate().unwrap();
     }
 

@@ -15,7 +15,7 @@ fn seed_capture_reads_completely() {
     let p = parse_text_page::<&str>(&text, &[]).unwrap();
     assert_eq!(p.date.to_string(), "2025-11-25");
     assert_eq!(p.top_stories_week, 48);
-    assert_eq!(p.week().to_string(), "2025-W48");
+    assert_eq!(p.week().unwrap().to_string(), "2025-W48");
     assert_eq!(
         p.related_headlines,
         ["Several of the former officials of Artsakh on trial in Baku"]

@@ -1,18 +1,19 @@
 //! The JSON API under `/api`: weekly rankings, daily view series, and
-//! comment moderation (which needs the API token).
+//! comment moderation and metrics (which need the API token).
 
 use axum::{
     Json,
     extract::{Path, Query, State},
-    http::HeaderMap,
+    response::IntoResponse,
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use gazette_domain::{ArticleId, Comment, CommentId, CommentStatus, IsoWeek};
+use gazette_core::{FORMULA, Moderation, Outcome, Ranking};
+use gazette_domain::{ArticleId, Comment, CommentId, CommentStatus};
 use gazette_store::{DayCount, Page};
 
-use crate::{AppError, AppState, client, top, views::article_href};
+use crate::{AppError, AppState, auth::ApiAccess, pages::top::parse_week, urls};
 
 #[derive(Serialize)]
 pub struct RankingJson {
@@ -35,10 +36,7 @@ pub struct RankedJson {
     published: Option<String>,
 }
 
-/// How a week's list is made, in one sentence; also shown on the page.
-pub const FORMULA: &str = "Stories published in the week or the three weeks before it, ranked by the views they got during the week (one per reader per day, robots left out), then by approved comments, then newest first. A week's list is frozen five minutes after the week ends (Monday 00:00 on the newsroom's clock).";
-
-fn ranking_json(state: &AppState, r: top::Ranking) -> RankingJson {
+fn ranking_json(state: &AppState, r: Ranking) -> RankingJson {
     RankingJson {
         week: r.week.to_string(),
         frozen: r.frozen,
@@ -52,8 +50,8 @@ fn ranking_json(state: &AppState, r: top::Ranking) -> RankingJson {
                 id: t.article.id.0,
                 url: format!(
                     "{}{}",
-                    state.newsroom.base_url,
-                    article_href(&t.article.slug)
+                    state.core.newsroom.base_url,
+                    urls::article(&t.article.slug)
                 ),
                 headline: t.article.headline,
                 week_views: t.week_views,
@@ -66,8 +64,8 @@ fn ranking_json(state: &AppState, r: top::Ranking) -> RankingJson {
 
 /// GET `/api/top`: this week's ranking.
 pub async fn top_current(State(state): State<AppState>) -> Result<Json<RankingJson>, AppError> {
-    let week = IsoWeek::of_zoned(&state.newsroom.now());
-    let r = top::ranking(&state, week).await?;
+    let week = state.core.this_week()?;
+    let r = state.core.ranking(week).await?;
     Ok(Json(ranking_json(&state, r)))
 }
 
@@ -76,10 +74,7 @@ pub async fn top_week(
     State(state): State<AppState>,
     Path(week): Path<String>,
 ) -> Result<Json<RankingJson>, AppError> {
-    let week: IsoWeek = week
-        .parse()
-        .map_err(|e: gazette_domain::DomainError| AppError::bad_request(e.to_string()))?;
-    let r = top::ranking(&state, week).await?;
+    let r = state.core.ranking(parse_week(&week)?).await?;
     Ok(Json(ranking_json(&state, r)))
 }
 
@@ -97,6 +92,9 @@ pub struct SeriesJson {
     days: Vec<DayCount>,
 }
 
+/// Longest series one request may ask for, in days.
+const MAX_SERIES_DAYS: i32 = 3 * 366;
+
 /// GET `/api/articles/{id}/views?from=YYYY-MM-DD&to=YYYY-MM-DD`: counted
 /// views per day (default: the last 30 days on the newsroom's clock).
 pub async fn article_views(
@@ -104,13 +102,16 @@ pub async fn article_views(
     Path(id): Path<i64>,
     Query(range): Query<Range>,
 ) -> Result<Json<SeriesJson>, AppError> {
-    let today = state.newsroom.now().date();
+    let today = state.core.now_zoned().date();
     let parse = |s: &Option<String>, default: Date| -> Result<Date, AppError> {
         match s {
             None => Ok(default),
-            Some(s) => s
-                .parse()
-                .map_err(|_| AppError::bad_request(format!("`{s}` is not a date; use YYYY-MM-DD"))),
+            Some(s) => s.parse().map_err(|_| {
+                AppError::bad_request(format!(
+                    "`{}` is not a date; use YYYY-MM-DD",
+                    s.chars().take(40).collect::<String>()
+                ))
+            }),
         }
     };
     let to = parse(&range.to, today)?;
@@ -121,26 +122,22 @@ pub async fn article_views(
     if from > to {
         return Err(AppError::bad_request("`from` is after `to`"));
     }
-    let days = state.store.daily_views(ArticleId(id), from, to).await?;
+    if to.since(from).map(|s| s.get_days()).unwrap_or(i32::MAX) > MAX_SERIES_DAYS {
+        return Err(AppError::bad_request(format!(
+            "ask for at most {MAX_SERIES_DAYS} days at a time"
+        )));
+    }
+    let days = state
+        .core
+        .store
+        .daily_views(ArticleId(id), from, to)
+        .await?;
     Ok(Json(SeriesJson {
         article: id,
         from,
         to,
         days,
     }))
-}
-
-fn require_token(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
-    if state.config.api_token.is_none() {
-        return Err(AppError::Forbidden(
-            "the moderation API is off: set api_token in the configuration".into(),
-        ));
-    }
-    if client::has_api_token(state, headers) {
-        Ok(())
-    } else {
-        Err(AppError::Unauthorized)
-    }
 }
 
 #[derive(Deserialize)]
@@ -152,10 +149,9 @@ pub struct StatusQuery {
 /// GET `/api/comments?status=pending|approved|spam&page=N`.
 pub async fn comments(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: ApiAccess,
     Query(q): Query<StatusQuery>,
 ) -> Result<Json<Vec<Comment>>, AppError> {
-    require_token(&state, &headers)?;
     let status: CommentStatus = q
         .status
         .as_deref()
@@ -163,66 +159,80 @@ pub async fn comments(
         .parse()
         .map_err(|e: gazette_domain::DomainError| AppError::bad_request(e.to_string()))?;
     let page = Page::new(q.page.unwrap_or(1), 100);
-    Ok(Json(state.store.comments_with_status(status, page).await?))
+    Ok(Json(
+        state.core.store.comments_with_status(status, page).await?,
+    ))
 }
 
 /// POST `/api/comments/{id}/{approve|spam|pending}`.
 pub async fn moderate(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: ApiAccess,
     Path((id, action)): Path<(i64, String)>,
 ) -> Result<Json<Comment>, AppError> {
-    require_token(&state, &headers)?;
-    let status = match action.as_str() {
-        "approve" => CommentStatus::Approved,
-        "spam" => CommentStatus::Spam,
-        "pending" => CommentStatus::Pending,
-        _ => return Err(AppError::NotFound),
-    };
+    let action: Moderation = action.parse().map_err(|_| AppError::NotFound)?;
+    if action == Moderation::Delete {
+        return Err(AppError::NotFound);
+    }
     let comment = state
-        .store
-        .set_comment_status(CommentId(id), status)
-        .await?;
-    state.page_cache.clear();
+        .core
+        .moderate(CommentId(id), action)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state.pages_changed();
     Ok(Json(comment))
 }
 
 /// DELETE `/api/comments/{id}`.
 pub async fn delete(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: ApiAccess,
     Path(id): Path<i64>,
 ) -> Result<axum::http::StatusCode, AppError> {
-    require_token(&state, &headers)?;
-    state.store.delete_comment(CommentId(id)).await?;
-    state.page_cache.clear();
+    state
+        .core
+        .moderate(CommentId(id), Moderation::Delete)
+        .await?;
+    state.pages_changed();
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// GET `/api/metrics`: counters in Prometheus' text format (needs the token).
 pub async fn metrics(
     State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<impl axum::response::IntoResponse, AppError> {
-    require_token(&state, &headers)?;
-    let s = state.counter.stats();
-    let body = format!(
+    _: ApiAccess,
+) -> Result<impl IntoResponse, AppError> {
+    let core = &state.core;
+    let s = core.views.stats();
+    let mut body = String::from(
         "# HELP gazette_views_total View hits since start, by outcome.\n\
-         # TYPE gazette_views_total counter\n\
-         gazette_views_total{{outcome=\"counted\"}} {}\n\
-         gazette_views_total{{outcome=\"duplicate\"}} {}\n\
-         gazette_views_total{{outcome=\"bot\"}} {}\n\
-         gazette_views_total{{outcome=\"prefetch\"}} {}\n\
-         gazette_views_total{{outcome=\"staff\"}} {}\n\
-         gazette_views_total{{outcome=\"saturated\"}} {}\n\
-         # HELP gazette_views_written_total Counted views written to the database since start.\n\
+         # TYPE gazette_views_total counter\n",
+    );
+    for o in Outcome::ALL {
+        body.push_str(&format!(
+            "gazette_views_total{{outcome=\"{}\"}} {}\n",
+            o.as_str(),
+            s.outcome(o)
+        ));
+    }
+    body.push_str(&format!(
+        "# HELP gazette_views_written_total Counted views written to the database since start.\n\
          # TYPE gazette_views_written_total counter\n\
          gazette_views_written_total {}\n\
          # HELP gazette_views_pending Counted views not yet written.\n\
          # TYPE gazette_views_pending gauge\n\
-         gazette_views_pending {}\n",
-        s.counted, s.duplicate, s.bot, s.prefetch, s.staff, s.saturated, s.written, s.pending
-    );
+         gazette_views_pending {}\n\
+         # HELP gazette_views_counted_elsewhere_total Views another node had already counted.\n\
+         # TYPE gazette_views_counted_elsewhere_total counter\n\
+         gazette_views_counted_elsewhere_total {}\n\
+         # HELP gazette_weeks_frozen_total Weeks this node froze since start.\n\
+         # TYPE gazette_weeks_frozen_total counter\n\
+         gazette_weeks_frozen_total {}\n",
+        s.written,
+        s.pending,
+        s.duplicates_across_nodes,
+        core.weeks_frozen(),
+    ));
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

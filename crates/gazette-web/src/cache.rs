@@ -67,17 +67,7 @@ fn cacheable(req: &Request) -> bool {
     if req.method() != Method::GET {
         return false;
     }
-    let path = req.uri().path();
-    let reader_page = path == "/"
-        || [
-            "/articles/",
-            "/sections/",
-            "/contributors/",
-            "/sources/",
-            "/top/",
-        ]
-        .iter()
-        .any(|p| path.starts_with(p));
+    let reader_page = crate::urls::is_reader_page(req.uri().path());
     let personal = req
         .uri()
         .query()

@@ -4,15 +4,13 @@ use axum::{
     middleware::Next,
     response::{Html, IntoResponse, Response},
 };
+use gazette_core::{CommentError, RankingError};
 use gazette_store::StoreError;
 
-use crate::{
-    AppState,
-    views::{Layout, v},
-};
+use crate::{AppState, pages, views::Layout};
 
-/// What a handler can fail with. Readers see a short HTML page; details of
-/// server errors go to the log only.
+/// What a handler can fail with. Readers see a short HTML page, API
+/// clients a JSON envelope; details of server errors go to the log only.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
@@ -30,6 +28,7 @@ pub enum AppError {
     Forbidden(String),
     #[error("too many requests")]
     TooManyRequests,
+    /// Details for the log only; the reader sees a generic message.
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -57,8 +56,34 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Invalid(e) => AppError::BadRequest(e.to_string()),
-            StoreError::Conflict(m) => AppError::Conflict(m),
-            e => AppError::Internal(e.to_string()),
+            // The backend's fixed description, never the database's text.
+            StoreError::Conflict(what) => AppError::Conflict(what.to_owned()),
+            StoreError::MissingReference(what) => {
+                AppError::BadRequest(format!("it refers to {what} that does not exist"))
+            }
+            e @ StoreError::Other(_) => AppError::Internal(e.detail()),
+        }
+    }
+}
+
+impl From<RankingError> for AppError {
+    fn from(e: RankingError) -> Self {
+        match e {
+            RankingError::NoSuchWeek => AppError::NotFound,
+            RankingError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<CommentError> for AppError {
+    fn from(e: CommentError) -> Self {
+        match e {
+            CommentError::Rejected(gazette_core::Rejection::TooMany) => AppError::TooManyRequests,
+            CommentError::Rejected(r @ gazette_core::Rejection::Duplicate) => {
+                AppError::Conflict(r.to_string())
+            }
+            CommentError::Rejected(r) => AppError::BadRequest(r.to_string()),
+            CommentError::Store(e) => e.into(),
         }
     }
 }
@@ -108,8 +133,8 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Turns error responses into the site's error page, and logs server
-/// errors once, here.
+/// Turns error responses into the site's error page (or the API's JSON
+/// envelope), and logs server errors once, here.
 pub async fn render_error_pages(
     State(state): State<AppState>,
     req: Request,
@@ -123,7 +148,6 @@ pub async fn render_error_pages(
     if let Some(detail) = &info.internal {
         tracing::error!(http.path = %path, error = %detail, "request failed");
     }
-    // Hits and the API answer in their own terms, never with a page.
     if path.starts_with("/api/") {
         let body = serde_json::json!({
             "error": { "status": info.status.as_u16(), "message": info.message }
@@ -138,10 +162,8 @@ pub async fn render_error_pages(
         )
             .into_response();
     }
-    let layout = match Layout::build(&state, None).await {
-        Ok(l) => l,
-        Err(_) => Layout::bare(&state),
-    };
+    let frame = pages::frame(&state).await.ok();
+    let layout = Layout::new(&state.core, frame.as_ref(), None);
     let title = match info.status {
         StatusCode::NOT_FOUND => "Page not found",
         StatusCode::BAD_REQUEST | StatusCode::CONFLICT => "That did not work",
@@ -150,7 +172,7 @@ pub async fn render_error_pages(
         _ => "Server error",
     };
     let ctx = minijinja::context! {
-        layout => v(&layout),
+        layout => crate::views::v(&layout),
         title,
         message => info.message.clone(),
         status => info.status.as_u16(),
@@ -162,4 +184,15 @@ pub async fn render_error_pages(
             (info.status, info.message).into_response()
         }
     }
+}
+
+/// What a panicking handler answers: the error is logged and the reader
+/// gets the server-error page (rendered by [`render_error_pages`]).
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "a handler panicked".to_owned());
+    AppError::Internal(format!("panic: {what}")).into_response()
 }

@@ -1,25 +1,25 @@
 #![doc = include_str!("../README.md")]
 //!
-//! A request flows: [`router`] → a handler in `pages` → [`gazette_store::Store`]
-//! → a view struct (`views`) → [`Templates::render`] → HTML. Errors are
-//! [`AppError`]s, rendered as an HTML page by one middleware that also logs
-//! server errors once.
+//! A request flows: [`router`] → a handler in `pages` (or `api`) → the
+//! newsroom's services in [`gazette_core::Core`] and its store → a view
+//! struct (`views`, no IO) → [`Templates::render`] → HTML. Paths come from
+//! `urls`; who may do what from the extractors in `auth`. Errors are
+//! [`AppError`]s, rendered as an HTML page (or JSON under `/api`) by one
+//! middleware that also logs server errors once.
 
 mod api;
-pub mod background;
+mod auth;
 mod cache;
 mod client;
-mod comments;
-pub mod counter;
 mod error;
 mod forms;
 mod pages;
 mod state;
 mod templates;
-pub mod top;
+pub mod urls;
 mod views;
 
-pub use api::FORMULA;
+pub use client::TrustedProxies;
 pub use error::AppError;
 pub use state::{AppState, StartError, WebConfig};
 pub use templates::{TemplateError, Templates};
@@ -30,9 +30,14 @@ use axum::{
     Router,
     extract::DefaultBodyLimit,
     middleware,
-    routing::{get, post},
+    routing::{delete, get, post},
 };
-use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{
+    catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use urls::route;
 
 /// Largest request body the site accepts: a comment of 5,000 characters,
 /// URL-encoded, fits. Routes that take less set their own limit.
@@ -41,33 +46,36 @@ const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// Every route of the reader site.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(pages::home::show))
-        .route("/articles/{slug}", get(pages::article::show))
-        .route("/articles/{slug}/comments", post(pages::comments::create))
+        .route(route::HOME, get(pages::home::show))
+        .route(route::ARTICLE, get(pages::article::show))
+        .route(route::ARTICLE_COMMENTS, post(pages::comments::create))
         .route(
-            "/hit/{target}",
+            route::HIT,
             post(pages::hits::beacon)
                 .get(pages::hits::pixel)
                 .layer(DefaultBodyLimit::max(pages::hits::MAX_HIT_BODY)),
         )
-        .route("/top", get(pages::top::current))
-        .route("/top/{week}", get(pages::top::week))
-        .route("/staff", get(pages::staff::show))
-        .route("/staff/sign-in", post(pages::staff::sign_in))
-        .route("/staff/sign-out", post(pages::staff::sign_out))
-        .route("/api/top", get(api::top_current))
-        .route("/api/top/{week}", get(api::top_week))
-        .route("/api/articles/{id}/views", get(api::article_views))
-        .route("/api/comments", get(api::comments))
-        .route("/api/metrics", get(api::metrics))
-        .route("/api/comments/{id}", axum::routing::delete(api::delete))
-        .route("/api/comments/{id}/{action}", post(api::moderate))
-        .route("/sections/{slug}", get(pages::listing::section))
-        .route("/contributors/{slug}", get(pages::listing::contributor))
-        .route("/sources/{slug}", get(pages::listing::source))
-        .route("/static/{file}", get(pages::assets::file))
-        .route("/healthz", get(pages::assets::health))
+        .route(route::TOP, get(pages::top::current))
+        .route(route::TOP_WEEK, get(pages::top::week))
+        .route(route::STAFF, get(pages::staff::show))
+        .route(route::STAFF_SIGN_IN, post(pages::staff::sign_in))
+        .route(route::STAFF_SIGN_OUT, post(pages::staff::sign_out))
+        .route(route::API_TOP, get(api::top_current))
+        .route(route::API_TOP_WEEK, get(api::top_week))
+        .route(route::API_ARTICLE_VIEWS, get(api::article_views))
+        .route(route::API_COMMENTS, get(api::comments))
+        .route(route::API_METRICS, get(api::metrics))
+        .route(route::API_COMMENT, delete(api::delete))
+        .route(route::API_COMMENT_ACTION, post(api::moderate))
+        .route(route::SECTION, get(pages::listing::section))
+        .route(route::CONTRIBUTOR, get(pages::listing::contributor))
+        .route(route::SOURCE, get(pages::listing::source))
+        .route(route::STATIC, get(pages::assets::file))
+        .route(route::HEALTH, get(pages::assets::health))
         .fallback(pages::assets::not_found)
+        // A panic in a handler becomes a 500 (logged and rendered by the
+        // error pages around it), never a dropped connection.
+        .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,

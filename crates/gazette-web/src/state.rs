@@ -1,12 +1,8 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
-use gazette_domain::Newsroom;
-use gazette_store::{Store, StoreResult};
-use rand::RngExt;
+use gazette_core::Core;
 
-use crate::{
-    Templates, cache::PageCache, comments::CommentGuard, counter::ViewCounter, top::TopStoriesCache,
-};
+use crate::{Templates, cache::PageCache, client::TrustedProxies};
 
 /// What the web layer needs from the configuration.
 #[derive(Debug, Clone)]
@@ -15,16 +11,9 @@ pub struct WebConfig {
     /// (`layouts/base.html`, `pages/article.html`, ...). Edits are picked
     /// up without a restart.
     pub theme_dir: Option<PathBuf>,
-    /// A request header holding the client's address, set by the one
-    /// reverse proxy in front of Gazette (e.g. `X-Forwarded-For`; its last
-    /// address is used). Unset: the address of the connection.
-    pub client_ip_header: Option<String>,
-    /// How often counted views are written to the database.
-    pub flush_interval: Duration,
-    /// View hits one client address may send a minute.
-    pub hits_per_minute: u32,
-    /// Comments one client address may post an hour.
-    pub comments_per_hour: u32,
+    /// The reverse proxies in front of Gazette whose client-address header
+    /// is believed. From anyone else the header is ignored.
+    pub trusted_proxies: TrustedProxies,
     /// Shortest time, in seconds, between loading a comment form and
     /// sending it; faster is a robot.
     pub comment_min_seconds: i64,
@@ -41,10 +30,7 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             theme_dir: None,
-            client_ip_header: None,
-            flush_interval: Duration::from_secs(1),
-            hits_per_minute: 600,
-            comments_per_hour: 10,
+            trusted_proxies: TrustedProxies::default(),
             comment_min_seconds: 3,
             api_token: None,
             page_cache_ttl: Duration::from_secs(5),
@@ -56,56 +42,45 @@ impl Default for WebConfig {
 /// Shared by every handler.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
-    pub newsroom: Arc<Newsroom>,
+    pub core: Arc<Core>,
     pub templates: Arc<Templates>,
     pub config: Arc<WebConfig>,
-    pub counter: Arc<ViewCounter>,
-    pub(crate) top: Arc<TopStoriesCache>,
-    pub(crate) comments: Arc<CommentGuard>,
     pub(crate) page_cache: Arc<PageCache>,
-    /// Signs comment forms and staff sessions; shared by every node
-    /// through the store.
-    pub(crate) secret: Arc<Vec<u8>>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error(transparent)]
     Theme(#[from] crate::TemplateError),
-    #[error("cannot read the site secret from the database: {0}")]
-    Store(#[from] gazette_store::StoreError),
 }
 
 impl AppState {
-    pub async fn new(
-        store: Arc<dyn Store>,
-        newsroom: Newsroom,
-        config: WebConfig,
-    ) -> Result<Self, StartError> {
-        let candidate: [u8; 32] = rand::rng().random();
-        let secret = store.secret("site", &candidate).await?;
+    /// The web layer over `core`. Its page cache forgets pages whenever
+    /// the core hears of a change, from this node or any other.
+    pub fn new(core: Arc<Core>, config: WebConfig) -> Result<Self, StartError> {
+        let page_cache = Arc::new(PageCache::new(
+            config.page_cache_ttl,
+            config.page_cache_bytes,
+        ));
+        let mut changes = core.subscribe();
+        let cache = page_cache.clone();
+        tokio::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            // A lagging receiver missed changes: forgetting everything covers them.
+            while let Ok(_) | Err(RecvError::Lagged(_)) = changes.recv().await {
+                cache.clear();
+            }
+        });
         Ok(AppState {
-            counter: Arc::new(ViewCounter::new(
-                newsroom.time_zone.clone(),
-                config.hits_per_minute,
-            )),
-            comments: Arc::new(CommentGuard::new(config.comments_per_hour)),
-            page_cache: Arc::new(PageCache::new(
-                config.page_cache_ttl,
-                config.page_cache_bytes,
-            )),
             templates: Arc::new(Templates::new(config.theme_dir.clone())?),
-            top: Arc::new(TopStoriesCache::default()),
-            newsroom: Arc::new(newsroom),
             config: Arc::new(config),
-            store,
-            secret: Arc::new(secret),
+            core,
+            page_cache,
         })
     }
 
-    /// Writes pending views; used by the flusher and at shutdown.
-    pub async fn flush_views(&self) -> StoreResult<u64> {
-        self.counter.flush(self.store.as_ref()).await
+    /// Forgets every cached page at once, after a change made on this node.
+    pub fn pages_changed(&self) {
+        self.page_cache.clear();
     }
 }

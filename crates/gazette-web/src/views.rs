@@ -1,13 +1,15 @@
-//! View structs: what templates see. Dates are formatted here, on the
-//! newsroom's clock, so templates stay free of logic.
+//! View structs: what templates see. They are built from what handlers
+//! loaded and do no IO. Dates are formatted here, on the newsroom's clock,
+//! and links come from `urls`, so templates stay free of logic.
 
 use jiff::ZonedDateTime;
 use minijinja::HtmlEscape;
 use serde::Serialize;
 
+use gazette_core::Core;
 use gazette_domain::{Article, ArticleSummary, Comment, IsoWeek, NamedRef, Newsroom, TopStory};
 
-use crate::{AppState, error::AppError, pages::assets};
+use crate::{pages::Frame, urls};
 
 /// A view struct as a template value.
 pub fn v(x: &impl Serialize) -> minijinja::Value {
@@ -26,18 +28,21 @@ pub struct DateView {
     pub week: i8,
     /// "2025-W48".
     pub week_id: String,
+    /// The week's top stories.
+    pub top_href: String,
 }
 
 impl DateView {
     pub fn new(at: &ZonedDateTime, newsroom: &Newsroom) -> Self {
         let local = at.with_time_zone(newsroom.time_zone.clone());
-        let week = IsoWeek::of_zoned(&local);
+        let week = IsoWeek::of_zoned(&local).ok();
         DateView {
             iso: local.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
             long: local.strftime("%A, %B %-d, %Y").to_string(),
             short: local.strftime("%b %-d, %Y").to_string(),
-            week: week.week(),
-            week_id: week.to_string(),
+            week: week.map_or(0, |w| w.week()),
+            week_id: week.map(|w| w.to_string()).unwrap_or_default(),
+            top_href: week.map(urls::top).unwrap_or_default(),
         }
     }
 }
@@ -66,6 +71,7 @@ pub struct Layout {
     pub today: DateView,
     pub week: i8,
     pub week_id: String,
+    pub top_href: String,
     pub top: Vec<TopItem>,
     pub sections: Vec<NavItem>,
     pub css_href: String,
@@ -73,58 +79,54 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub async fn build(state: &AppState, current_section: Option<&str>) -> Result<Self, AppError> {
-        let (week, top) = state.top.current(state).await?;
-        let sections = state.store.sections().await?;
-        let mut layout = Layout::bare(state);
-        layout.week = week.week();
-        layout.week_id = week.to_string();
-        layout.top = top
-            .iter()
-            .take(crate::top::STRIP_LEN)
-            .map(top_item)
-            .collect();
-        layout.sections = sections
-            .into_iter()
-            .filter(|s| s.parent.is_none())
-            .map(|s| NavItem {
-                current: current_section == Some(s.slug.as_str()),
-                href: format!("/sections/{}", s.slug),
-                name: s.name,
-            })
-            .collect();
-        Ok(layout)
-    }
-
-    /// The frame without anything from the store, for when the store fails.
-    pub fn bare(state: &AppState) -> Self {
-        let now = state.newsroom.now();
-        let today = DateView::new(&now, &state.newsroom);
-        Layout {
-            site_name: state.newsroom.name.clone(),
-            lang: state.newsroom.language.clone(),
-            base_url: state.newsroom.base_url.clone(),
+    /// The frame of a page; `frame` is what the handler loaded (none when
+    /// the store failed, for the error page).
+    pub fn new(core: &Core, frame: Option<&Frame>, current_section: Option<&str>) -> Self {
+        let newsroom = &core.newsroom;
+        let now = core.now_zoned();
+        let today = DateView::new(&now, newsroom);
+        let mut layout = Layout {
+            site_name: newsroom.name.clone(),
+            lang: newsroom.language.clone(),
+            base_url: newsroom.base_url.clone(),
             week: today.week,
             week_id: today.week_id.clone(),
+            top_href: today.top_href.clone(),
             today,
             top: Vec::new(),
             sections: Vec::new(),
-            css_href: assets::css_href(),
+            css_href: crate::pages::assets::css_href(),
             year: now.year(),
+        };
+        if let Some(frame) = frame {
+            layout.week = frame.week.week();
+            layout.week_id = frame.week.to_string();
+            layout.top_href = urls::top(frame.week);
+            layout.top = frame.top.iter().take(STRIP_LEN).map(top_item).collect();
+            layout.sections = frame
+                .sections
+                .iter()
+                .filter(|s| s.parent.is_none())
+                .map(|s| NavItem {
+                    current: current_section == Some(s.slug.as_str()),
+                    href: urls::section(&s.slug),
+                    name: s.name.clone(),
+                })
+                .collect();
         }
+        layout
     }
 }
+
+/// Stories in the header strip.
+pub const STRIP_LEN: usize = 5;
 
 fn top_item(t: &TopStory) -> TopItem {
     TopItem {
         rank: t.rank,
-        href: article_href(&t.article.slug),
+        href: urls::article(&t.article.slug),
         headline: t.article.headline.clone(),
     }
-}
-
-pub fn article_href(slug: &impl std::fmt::Display) -> String {
-    format!("/articles/{slug}")
 }
 
 #[derive(Serialize)]
@@ -133,13 +135,24 @@ pub struct LinkView {
     pub name: String,
 }
 
-fn links(prefix: &str, refs: impl IntoIterator<Item = (String, String)>) -> Vec<LinkView> {
+fn links(
+    href: fn(&str) -> String,
+    refs: impl IntoIterator<Item = (String, String)>,
+) -> Vec<LinkView> {
     refs.into_iter()
         .map(|(slug, name)| LinkView {
-            href: format!("/{prefix}/{slug}"),
+            href: href(&slug),
             name,
         })
         .collect()
+}
+
+fn section_href(slug: &str) -> String {
+    urls::section(slug)
+}
+
+fn contributor_href(slug: &str) -> String {
+    urls::contributor(slug)
 }
 
 /// One story in a list.
@@ -163,15 +176,15 @@ impl SummaryView {
                 .collect::<Vec<_>>()
         };
         SummaryView {
-            href: article_href(&a.slug),
+            href: urls::article(&a.slug),
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),
             published: a.published_at.as_ref().map(|p| DateView::new(p, newsroom)),
             section: a.section.as_ref().map(|s| LinkView {
-                href: format!("/sections/{}", s.slug),
+                href: urls::section(&s.slug),
                 name: s.name.clone(),
             }),
-            contributors: links("contributors", refs(&a.contributors)),
+            contributors: links(contributor_href, refs(&a.contributors)),
             views: a.counters.total_views(),
             comments: a.counters.total_comments(),
         }
@@ -181,11 +194,16 @@ impl SummaryView {
 /// The article page.
 #[derive(Serialize)]
 pub struct ArticleView {
-    /// The number the view beacon reports.
     pub id: i64,
     pub headline: String,
     pub standfirst: Option<String>,
     pub href: String,
+    /// Where the view beacon and the `<noscript>` pixel report, with the
+    /// page's hit token.
+    pub beacon_href: String,
+    pub pixel_href: String,
+    /// Where the comment form posts.
+    pub comments_action: String,
     pub sections: Vec<LinkView>,
     pub account: Option<String>,
     pub views: u64,
@@ -204,23 +222,27 @@ pub struct ArticleView {
 }
 
 impl ArticleView {
-    pub fn new(a: &Article, newsroom: &Newsroom) -> Self {
+    /// `hit_token` is the token the page's beacon sends back.
+    pub fn new(a: &Article, newsroom: &Newsroom, hit_token: &str) -> Self {
         ArticleView {
             id: a.id.0,
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),
-            href: article_href(&a.slug),
+            href: urls::article(&a.slug),
+            beacon_href: urls::beacon(a.id, hit_token),
+            pixel_href: urls::pixel(a.id, hit_token),
+            comments_action: urls::article_comments(&a.slug),
             sections: links(
-                "sections",
+                section_href,
                 a.sections
                     .iter()
                     .map(|s| (s.slug.to_string(), s.name.clone())),
             ),
-            account: a.account.as_ref().map(|x| x.name.clone()),
+            account: a.posting_account.as_ref().map(|x| x.name.clone()),
             views: a.counters.total_views(),
             comments: a.counters.total_comments(),
             contributors: links(
-                "contributors",
+                contributor_href,
                 a.contributors
                     .iter()
                     .map(|c| (c.slug.to_string(), c.name.clone())),
@@ -257,9 +279,11 @@ fn dateline_html(a: &Article) -> Option<String> {
             if i > 0 {
                 html.push_str(if i + 1 == n { " and " } else { ", " });
             }
+            // A slug is lower-case letters, digits and hyphens: nothing in
+            // its link needs escaping.
             html.push_str(&format!(
-                r#"<a class="source" href="/sources/{}">{}</a>"#,
-                HtmlEscape(s.slug.as_str()),
+                r#"<a class="source" href="{}">{}</a>"#,
+                urls::source(&s.slug),
                 HtmlEscape(&s.name)
             ));
         }
@@ -289,17 +313,10 @@ pub struct Pager {
 
 impl Pager {
     pub fn new(base: &str, page: u32, has_more: bool) -> Self {
-        let href = |p: u32| {
-            if p <= 1 {
-                base.to_owned()
-            } else {
-                format!("{base}?page={p}")
-            }
-        };
         Pager {
             page,
-            prev: (page > 1).then(|| href(page - 1)),
-            next: has_more.then(|| href(page + 1)),
+            prev: (page > 1).then(|| urls::page(base, page - 1)),
+            next: has_more.then(|| urls::page(base, page + 1)),
         }
     }
 }
@@ -355,7 +372,7 @@ pub struct RankingView {
     pub frozen: bool,
     pub current: bool,
     pub stories: Vec<RankedView>,
-    pub prev: String,
+    pub prev: Option<String>,
     pub next: Option<String>,
     pub formula: &'static str,
 }
@@ -368,7 +385,9 @@ pub struct RankedView {
 }
 
 impl RankingView {
-    pub fn new(r: &crate::top::Ranking, newsroom: &Newsroom) -> Self {
+    /// `first` is the week of the newsroom's first story: no link leads
+    /// before it.
+    pub fn new(r: &gazette_core::Ranking, newsroom: &Newsroom, first: Option<IsoWeek>) -> Self {
         let day = |d: jiff::civil::Date| d.strftime("%A, %B %-d, %Y").to_string();
         RankingView {
             week: r.week.week(),
@@ -387,9 +406,17 @@ impl RankingView {
                     story: SummaryView::new(&t.article, newsroom),
                 })
                 .collect(),
-            prev: format!("/top/{}", r.week.previous()),
-            next: (!r.current).then(|| format!("/top/{}", r.week.next())),
-            formula: crate::api::FORMULA,
+            prev: r
+                .week
+                .previous()
+                .filter(|p| first.is_some_and(|f| *p >= f))
+                .map(urls::top),
+            next: if r.current {
+                None
+            } else {
+                r.week.next().map(urls::top)
+            },
+            formula: gazette_core::FORMULA,
         }
     }
 }

@@ -3,11 +3,14 @@
 use std::{io, net::SocketAddr, path::Path, sync::Arc};
 
 use anyhow::{Context, bail};
+use gazette_core::{Core, SystemClock};
+use gazette_store::Store;
+use gazette_store_postgres::PgStore;
 use gazette_store_sqlite::SqliteStore;
 use gazette_web::AppState;
 use tokio::net::TcpListener;
 
-use crate::config::Config;
+use crate::config::{Config, Database};
 
 /// Sets up logging once, from the config's filter.
 pub fn init_logging(config: &Config) {
@@ -39,22 +42,66 @@ pub fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens the newsroom database. With `create`, a missing database is made;
-/// without, its absence is an error that says how to make one.
-pub async fn open_store(config: &Config, create: bool) -> anyhow::Result<SqliteStore> {
-    let path = config.database_path();
-    if create {
-        prepare_data_dir(&config.data_dir)?;
-    } else if !path.is_file() {
-        bail!(
-            "no newsroom database in {} (looked for {}); create one with `gazette demo`, `gazette import text FILE…` or `gazette migrate`, or point --data-dir at an existing newsroom",
-            config.data_dir.display(),
-            path.display()
-        );
+/// Opens the newsroom database named by the configuration: the only place
+/// that names a concrete backend. With `create`, a missing SQLite database
+/// is made; without, its absence is an error that says how to make one.
+pub async fn open_store(config: &Config, create: bool) -> anyhow::Result<Arc<dyn Store>> {
+    open_database(&config.database()?, &config.data_dir, create).await
+}
+
+/// Opens `db` (see [`open_store`]).
+pub async fn open_database(
+    db: &Database,
+    data_dir: &Path,
+    create: bool,
+) -> anyhow::Result<Arc<dyn Store>> {
+    match db {
+        Database::Sqlite(path) => {
+            if create {
+                prepare_data_dir(
+                    path.parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .unwrap_or(data_dir),
+                )?;
+            } else if !path.is_file() {
+                bail!(
+                    "no newsroom database in {} (looked for {}); create one with `gazette demo`, `gazette import text FILE…` or `gazette migrate`, or point --data-dir at an existing newsroom",
+                    data_dir.display(),
+                    path.display()
+                );
+            }
+            let store = SqliteStore::open(path, create)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.detail()))
+                .with_context(|| format!("cannot open the newsroom database {}", path.display()))?;
+            Ok(Arc::new(store))
+        }
+        Database::Postgres(url) => {
+            let store = PgStore::connect(url)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.detail()))
+                .with_context(|| {
+                    format!(
+                        "cannot open the newsroom database {} (is PostgreSQL running, and may this user create tables?)",
+                        db.describe()
+                    )
+                })?;
+            Ok(Arc::new(store))
+        }
     }
-    SqliteStore::open(&path, create)
-        .await
-        .with_context(|| format!("cannot open the newsroom database {}", path.display()))
+}
+
+/// The newsroom's services over `store`, on the system clock.
+pub async fn core(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Arc<Core>> {
+    Core::new(
+        store,
+        config.newsroom()?,
+        Arc::new(SystemClock),
+        config.core()?,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e.detail()))
+    .context("cannot read the newsroom's shared secrets from the database")
 }
 
 /// Binds the listening socket, turning the usual failures into advice.
@@ -75,15 +122,14 @@ pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
 /// requests in flight, writes every counted view and closes the database.
 pub async fn serve(
     config: &Config,
-    store: SqliteStore,
+    store: Arc<dyn Store>,
     listener: TcpListener,
 ) -> anyhow::Result<()> {
-    let state = AppState::new(Arc::new(store.clone()), config.newsroom()?, config.web()?)
-        .await
-        .context("cannot start the site")?;
-    let background = gazette_web::background::start(state.clone());
+    let core = core(config, store.clone()).await?;
+    let state = AppState::new(core.clone(), config.web()?).context("cannot start the site")?;
+    let background = gazette_core::jobs::start(core.clone());
     let addr = listener.local_addr()?;
-    tracing::info!(listen = %addr, newsroom = %config.newsroom.name, "serving");
+    tracing::info!(listen = %addr, newsroom = %config.newsroom.name, node = %core.config.node, engine = store.engine(), "serving");
     eprintln!(
         "Gazette is serving {} on http://{addr}/",
         config.newsroom.name
@@ -97,7 +143,9 @@ pub async fn serve(
     let flushed = background.shutdown().await;
     store.close().await;
     served.context("the server stopped with an error")?;
-    let n = flushed.context("could not write the last counted views")?;
+    let n = flushed
+        .map_err(|e| anyhow::anyhow!(e.detail()))
+        .context("could not write the last counted views")?;
     tracing::info!(views.written = n, "stopped");
     Ok(())
 }

@@ -3,14 +3,19 @@
 use std::{path::PathBuf, process::ExitCode};
 
 use anyhow::Context;
+use gazette_core::{Core, Moderation};
 use gazette_ingest::parse_text_page;
-use gazette_store::Store;
 
 use crate::{
     app,
-    config::{Config, Overrides},
+    config::{Config, Database, Overrides},
     demo,
 };
+
+/// A store error as one line for the terminal.
+fn store_err(e: gazette_store::StoreError) -> anyhow::Error {
+    anyhow::anyhow!(e.detail())
+}
 
 pub async fn serve(over: &Overrides) -> anyhow::Result<ExitCode> {
     let config = Config::load(over)?;
@@ -25,10 +30,7 @@ pub async fn migrate(over: &Overrides) -> anyhow::Result<ExitCode> {
     let config = Config::load(over)?;
     let store = app::open_store(&config, true).await?;
     store.close().await;
-    println!(
-        "database {} is up to date",
-        config.database_path().display()
-    );
+    println!("database {} is up to date", config.database()?.describe());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -45,7 +47,10 @@ pub async fn demo(
 ) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(over)?;
     app::init_logging(&config);
-    let fresh = !config.database_path().is_file();
+    let fresh = match config.database()? {
+        Database::Sqlite(path) => !path.is_file(),
+        Database::Postgres(_) => false,
+    };
     if fresh {
         app::prepare_data_dir(&config.data_dir)?;
         let file = Config::config_file_in(&config.data_dir);
@@ -62,13 +67,14 @@ pub async fn demo(
         None
     };
     let store = app::open_store(&config, true).await?;
-    if store.count_published().await? == 0 {
+    let core = app::core(&config, store.clone()).await?;
+    if store.count_published(core.now()).await.map_err(store_err)? == 0 {
         eprintln!(
             "Generating a demo newsroom of {articles} articles in {} …",
-            config.data_dir.display()
+            config.database()?.describe()
         );
         let started = std::time::Instant::now();
-        let made = demo::generate(&store, &config.newsroom()?, articles, weeks, seed).await?;
+        let made = demo::generate(&core, articles, weeks, seed).await?;
         eprintln!(
             "Done in {:.1} s: {} articles, {} sections, {} contributors, {} sources, {} comments.",
             started.elapsed().as_secs_f64(),
@@ -81,7 +87,7 @@ pub async fn demo(
     } else {
         eprintln!(
             "{} already holds a newsroom; serving it as it is.",
-            config.data_dir.display()
+            config.database()?.describe()
         );
     }
     match listener {
@@ -96,11 +102,11 @@ pub async fn demo(
 pub async fn import_text(over: &Overrides, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let config = Config::load(over)?;
     app::init_logging(&config);
-    let newsroom = config.newsroom()?;
     let store = app::open_store(&config, true).await?;
+    let core = app::core(&config, store.clone()).await?;
     let mut failed = 0;
     for file in files {
-        match import_one(&store, &newsroom, file).await {
+        match import_one(&core, file).await {
             Ok(line) => println!("{line}"),
             Err(e) => {
                 failed += 1;
@@ -119,11 +125,8 @@ pub async fn import_text(over: &Overrides, files: &[PathBuf]) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
-async fn import_one(
-    store: &impl Store,
-    newsroom: &gazette_domain::Newsroom,
-    file: &std::path::Path,
-) -> anyhow::Result<String> {
+async fn import_one(core: &Core, file: &std::path::Path) -> anyhow::Result<String> {
+    let newsroom = &core.newsroom;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
@@ -132,9 +135,11 @@ async fn import_one(
             e.utf8_error().valid_up_to()
         )
     })?;
-    let known: Vec<String> = store
+    let known: Vec<String> = core
+        .store
         .sections()
-        .await?
+        .await
+        .map_err(store_err)?
         .into_iter()
         .map(|s| s.name)
         .collect();
@@ -158,9 +163,10 @@ async fn import_one(
     let input = page
         .into_article(key, &newsroom.time_zone, &newsroom.language)
         .map_err(located)?;
-    let saved = store
+    let saved = core
         .save_article(&input)
         .await
+        .map_err(store_err)
         .with_context(|| format!("{}: cannot store the article", file.display()))?;
     Ok(format!(
         "{} {} -> /articles/{}",
@@ -184,7 +190,8 @@ pub async fn comments_pending(over: &Overrides, json: bool) -> anyhow::Result<Ex
                 gazette_domain::CommentStatus::Pending,
                 gazette_store::Page::new(n, 200),
             )
-            .await?;
+            .await
+            .map_err(store_err)?;
         let done = page.len() < 200;
         all.extend(page);
         if done {
@@ -222,43 +229,32 @@ pub async fn comments_pending(over: &Overrides, json: bool) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Clone, Copy)]
-pub enum Moderation {
-    Approve,
-    Spam,
-    Delete,
-}
-
 pub async fn moderate(
     over: &Overrides,
     ids: &[i64],
     action: Moderation,
 ) -> anyhow::Result<ExitCode> {
-    use gazette_domain::{CommentId, CommentStatus};
+    use gazette_domain::CommentId;
     let config = Config::load(over)?;
     let store = app::open_store(&config, false).await?;
+    let core = app::core(&config, store.clone()).await?;
+    let done = match action {
+        Moderation::Approve => "approved",
+        Moderation::Spam => "marked as spam",
+        Moderation::Pending => "queued again",
+        Moderation::Delete => "deleted",
+    };
     let mut failed = 0;
     for &id in ids {
-        let result = match action {
-            Moderation::Approve => store
-                .set_comment_status(CommentId(id), CommentStatus::Approved)
-                .await
-                .map(|_| "approved"),
-            Moderation::Spam => store
-                .set_comment_status(CommentId(id), CommentStatus::Spam)
-                .await
-                .map(|_| "marked as spam"),
-            Moderation::Delete => store.delete_comment(CommentId(id)).await.map(|_| "deleted"),
-        };
-        match result {
-            Ok(done) => println!("comment #{id} {done}"),
+        match core.comments.moderate(&*store, CommentId(id), action).await {
+            Ok(_) => println!("comment #{id} {done}"),
             Err(gazette_store::StoreError::NotFound) => {
                 failed += 1;
                 eprintln!(
                     "gazette: error: there is no comment #{id}; see `gazette comments pending`"
                 );
             }
-            Err(e) => return Err(e).context(format!("cannot change comment #{id}")),
+            Err(e) => return Err(store_err(e)).context(format!("cannot change comment #{id}")),
         }
     }
     store.close().await;
@@ -272,17 +268,22 @@ pub async fn moderate(
 pub async fn top(over: &Overrides, week: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
     use gazette_domain::IsoWeek;
     let config = Config::load(over)?;
-    let newsroom = config.newsroom()?;
+    let store = app::open_store(&config, false).await?;
+    let core = app::core(&config, store.clone()).await?;
     let week: IsoWeek = match week {
         Some(w) => w.parse().map_err(|e| anyhow::anyhow!("--week: {e}"))?,
-        None => IsoWeek::of_zoned(&newsroom.now()),
+        None => core.this_week().map_err(store_err)?,
     };
-    let store = app::open_store(&config, false).await?;
-    let state =
-        gazette_web::AppState::new(std::sync::Arc::new(store.clone()), newsroom, config.web()?)
-            .await
-            .context("cannot read the newsroom")?;
-    let ranking = gazette_web::top::ranking(&state, week).await?;
+    let ranking = match core.ranking(week).await {
+        Ok(r) => r,
+        Err(gazette_core::RankingError::NoSuchWeek) => {
+            store.close().await;
+            anyhow::bail!(
+                "{week} has no top stories: it is before the newsroom's first story or after this week"
+            );
+        }
+        Err(gazette_core::RankingError::Store(e)) => return Err(store_err(e)),
+    };
     store.close().await;
     if json {
         let stories: Vec<serde_json::Value> = ranking
@@ -303,7 +304,7 @@ pub async fn top(over: &Overrides, week: Option<&str>, json: bool) -> anyhow::Re
             "week": ranking.week.to_string(),
             "frozen": ranking.frozen,
             "current": ranking.current,
-            "formula": gazette_web::FORMULA,
+            "formula": gazette_core::FORMULA,
             "stories": stories,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);

@@ -27,6 +27,10 @@ pub const FILE_NAME: &str = "gazette.toml";
 pub struct Config {
     /// The folder that holds the newsroom's database and everything else it stores.
     pub data_dir: PathBuf,
+    /// Where the newsroom's database is: `sqlite://PATH` or
+    /// `postgres://USER:PASSWORD@HOST/DB`. Unset: `gazette.db` in the data
+    /// directory (secret: it may hold a password).
+    pub database_url: Option<String>,
     /// Address `serve` and `demo` listen on.
     pub listen: String,
     /// Templates that override the built-in theme.
@@ -47,21 +51,40 @@ pub struct Config {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ViewsConfig {
-    /// Header with the client address, set by the one reverse proxy in
-    /// front of Gazette (its last address is used). Unset: the connection's.
+    /// Header with the client address that the trusted proxies append to
+    /// (e.g. X-Forwarded-For). Unset: the connection's address.
     pub client_ip_header: Option<String>,
+    /// Addresses or networks of the reverse proxies whose header is believed.
+    pub trusted_proxies: Vec<String>,
     /// Milliseconds between writes of counted views (at most 1000).
     pub flush_interval_ms: u64,
-    /// View hits one client address may send a minute.
+    /// View hits one network may send a node in a minute.
     pub hits_per_minute: u32,
+    /// Views one address may add to one article in a day.
+    pub per_address: u8,
+    /// Where "was this reader counted today" is kept: auto, memory or shared.
+    pub dedup: DedupChoice,
+}
+
+/// `views.dedup`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DedupChoice {
+    /// Memory on SQLite (one node), shared on PostgreSQL (several nodes).
+    Auto,
+    Memory,
+    Shared,
 }
 
 impl Default for ViewsConfig {
     fn default() -> Self {
         ViewsConfig {
             client_ip_header: None,
+            trusted_proxies: vec!["127.0.0.1".into(), "::1".into()],
             flush_interval_ms: 1000,
             hits_per_minute: 600,
+            per_address: 4,
+            dedup: DedupChoice::Auto,
         }
     }
 }
@@ -101,6 +124,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             data_dir: PathBuf::from("./gazette-data"),
+            database_url: None,
             listen: "127.0.0.1:8080".into(),
             theme_dir: None,
             log: "info".into(),
@@ -140,7 +164,15 @@ impl Config {
     }
 
     fn load_from(over: &Overrides, env: Env) -> anyhow::Result<Config> {
-        let env = env.split("__").ignore(&["config"]);
+        // GAZETTE_TEST_* variables belong to the test suites, not here.
+        let env = env
+            .filter(|k| {
+                !k.as_str()
+                    .get(..5)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("test_"))
+            })
+            .split("__")
+            .ignore(&["config"]);
         // Where to look for the file depends on the data directory, which
         // the file cannot then move.
         let data_dir = match &over.data_dir {
@@ -201,6 +233,14 @@ impl Config {
                 self.views.flush_interval_ms
             );
         }
+        if !(1..=16).contains(&self.views.per_address) {
+            bail!(
+                "views.per_address is {}; use 1 to 16 (views one address may add to one article in a day)",
+                self.views.per_address
+            );
+        }
+        self.trusted_proxies()?;
+        self.database()?;
         if self.api_token.is_some() && self.api_token_file.is_some() {
             bail!("set api_token or api_token_file, not both");
         }
@@ -237,25 +277,65 @@ impl Config {
         if c.api_token.is_some() {
             c.api_token = Some("***".into());
         }
+        if let Some(url) = &c.database_url {
+            c.database_url = Some(mask_password(url));
+        }
         c
+    }
+
+    /// The database this configuration names.
+    pub fn database(&self) -> anyhow::Result<Database> {
+        match &self.database_url {
+            None => Ok(Database::Sqlite(self.data_dir.join("gazette.db"))),
+            Some(url) => Database::parse(url),
+        }
+    }
+
+    fn trusted_proxies(&self) -> anyhow::Result<gazette_web::TrustedProxies> {
+        match self
+            .views
+            .client_ip_header
+            .as_deref()
+            .filter(|h| !h.is_empty())
+        {
+            None => Ok(gazette_web::TrustedProxies::default()),
+            Some(header) => gazette_web::TrustedProxies::new(header, &self.views.trusted_proxies)
+                .map_err(|e| anyhow::anyhow!("views.trusted_proxies: {e}")),
+        }
     }
 
     /// What the web layer needs.
     pub fn web(&self) -> anyhow::Result<gazette_web::WebConfig> {
         Ok(gazette_web::WebConfig {
             theme_dir: self.theme_dir.clone(),
-            client_ip_header: self
-                .views
-                .client_ip_header
-                .clone()
-                .filter(|h| !h.is_empty()),
-            flush_interval: std::time::Duration::from_millis(self.views.flush_interval_ms),
-            hits_per_minute: self.views.hits_per_minute,
-            comments_per_hour: self.comments.per_hour,
+            trusted_proxies: self.trusted_proxies()?,
             comment_min_seconds: self.comments.min_seconds,
             api_token: self.api_token()?,
             page_cache_ttl: std::time::Duration::from_millis(self.page_cache_ms),
             ..gazette_web::WebConfig::default()
+        })
+    }
+
+    /// How this node runs the newsroom's rules.
+    pub fn core(&self) -> anyhow::Result<gazette_core::CoreConfig> {
+        let dedup = match (self.views.dedup, self.database()?) {
+            (DedupChoice::Memory, _) | (DedupChoice::Auto, Database::Sqlite(_)) => {
+                gazette_core::Dedup::Memory
+            }
+            (DedupChoice::Shared, _) | (DedupChoice::Auto, Database::Postgres(_)) => {
+                gazette_core::Dedup::Shared
+            }
+        };
+        Ok(gazette_core::CoreConfig {
+            views: gazette_core::ViewSettings {
+                dedup,
+                hits_per_minute: self.views.hits_per_minute,
+                per_address: self.views.per_address,
+                ..gazette_core::ViewSettings::default()
+            },
+            comments_per_hour: self.comments.per_hour,
+            flush_interval: std::time::Duration::from_millis(self.views.flush_interval_ms),
+            ..gazette_core::CoreConfig::default()
         })
     }
 
@@ -286,12 +366,60 @@ impl Config {
         })
     }
 
-    pub fn database_path(&self) -> PathBuf {
-        self.data_dir.join("gazette.db")
-    }
-
     pub fn config_file_in(dir: &Path) -> PathBuf {
         dir.join(FILE_NAME)
+    }
+}
+
+/// A database, by the scheme of its URL. Only the binary names the
+/// backends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl Database {
+    pub fn parse(url: &str) -> anyhow::Result<Database> {
+        let url = url.trim();
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                bail!("database_url `{url}` names no file; write sqlite:///path/to/gazette.db");
+            }
+            return Ok(Database::Sqlite(PathBuf::from(path)));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Database::Postgres(url.to_owned()));
+        }
+        let scheme = url.split_once("://").map_or(url, |(s, _)| s);
+        bail!(
+            "database_url scheme `{scheme}` is not supported; use sqlite:///path/to/gazette.db or postgres://user:password@host/database"
+        )
+    }
+
+    /// For messages: the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Sqlite(p) => p.display().to_string(),
+            Database::Postgres(url) => mask_password(url),
+        }
+    }
+}
+
+/// `postgres://user:secret@host/db` -> `postgres://user:***@host/db`.
+pub fn mask_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
     }
 }
 
@@ -387,6 +515,37 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn the_database_is_chosen_by_url() {
+        let c = load(&Overrides::default(), &[]).unwrap();
+        assert_eq!(
+            c.database().unwrap(),
+            Database::Sqlite(PathBuf::from("./gazette-data/gazette.db"))
+        );
+        let c = load(
+            &Overrides::default(),
+            &[(
+                "GAZETTE_DATABASE_URL",
+                "postgres://g:pw@127.0.0.1:5432/news",
+            )],
+        )
+        .unwrap();
+        assert!(matches!(c.database().unwrap(), Database::Postgres(_)));
+        assert_eq!(
+            c.masked().database_url.as_deref(),
+            Some("postgres://g:***@127.0.0.1:5432/news")
+        );
+        let e = load(
+            &Overrides::default(),
+            &[("GAZETTE_DATABASE_URL", "mysql://localhost/news")],
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("mysql") && e.to_string().contains("sqlite://"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -7,8 +7,9 @@ use anyhow::Context;
 use jiff::{Timestamp, ToSpan, civil::Date};
 use rand::{RngExt, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 
-use gazette_domain::{ArticleInput, ArticleStatus, Newsroom};
-use gazette_store::{DailyViews, ImportedComment, Store};
+use gazette_core::Core;
+use gazette_domain::{ArticleInput, ArticleStatus, IsoWeek, SourceInput};
+use gazette_store::{DailyViews, ImportedComment, StoreError};
 
 /// Stories saved per transaction.
 const BATCH: usize = 500;
@@ -297,22 +298,25 @@ fn title_case(place: &str) -> String {
         .join(" ")
 }
 
-/// Fills `store` with a demo newsroom of `count` articles published over
-/// the last weeks, with daily view counters up to today.
-pub async fn generate(
-    store: &impl Store,
-    newsroom: &Newsroom,
-    count: u32,
-    weeks: u32,
-    seed: u64,
-) -> anyhow::Result<Made> {
+fn store_err(e: StoreError) -> anyhow::Error {
+    anyhow::anyhow!(e.detail())
+}
+
+/// Fills the newsroom with `count` articles published over the last
+/// weeks, with daily view counters up to today.
+pub async fn generate(core: &Core, count: u32, weeks: u32, seed: u64) -> anyhow::Result<Made> {
     let mut rng = StdRng::seed_from_u64(seed);
+    let store = &*core.store;
+    let newsroom = &core.newsroom;
     let tz = &newsroom.time_zone;
-    let now = Timestamp::now().to_zoned_datetime(tz.clone());
+    let now = core.now_zoned();
     let today = now.date();
 
     for (name, parent) in SECTIONS {
-        store.ensure_section(name, *parent).await?;
+        store
+            .ensure_section(name, *parent)
+            .await
+            .map_err(store_err)?;
     }
     let mut people: Vec<String> = Vec::new();
     while people.len() < 24 {
@@ -406,9 +410,9 @@ pub async fn generate(
             tags: Vec::new(),
             contributors,
             credit,
-            account: Some(ACCOUNTS.choose(&mut rng).unwrap().to_string()),
+            posting_account: Some(ACCOUNTS.choose(&mut rng).unwrap().to_string()),
             dateline_place: place,
-            sources,
+            sources: sources.into_iter().map(SourceInput::named).collect(),
             related_headlines: Vec::new(),
             footer: None,
             legacy_views: 0,
@@ -417,7 +421,7 @@ pub async fn generate(
         batch.push((input, date));
         if batch.len() == BATCH || i + 1 == count {
             let inputs: Vec<ArticleInput> = batch.iter().map(|(a, _)| a.clone()).collect();
-            let saved = store.save_articles(&inputs).await?;
+            let saved = core.save_articles(&inputs).await.map_err(store_err)?;
             for (s, (input, date)) in saved.iter().zip(&batch) {
                 daily_views(&mut rng, s.id, *date, today, &mut views);
                 let published = input
@@ -428,18 +432,19 @@ pub async fn generate(
                     &mut rng,
                     s.id,
                     published.timestamp(),
+                    now.timestamp(),
                     &people,
                     &mut comments,
                 );
             }
             batch.clear();
             if views.len() >= 50_000 || i + 1 == count {
-                store.add_daily_views(&views).await?;
+                store.add_views(&views).await.map_err(store_err)?;
                 views.clear();
             }
             if comments.len() >= 5_000 || i + 1 == count {
                 made_comments += comments.len() as u64;
-                store.import_comments(&comments).await?;
+                store.import_comments(&comments).await.map_err(store_err)?;
                 comments.clear();
             }
         }
@@ -482,10 +487,13 @@ fn daily_views(
         }
         let expected = fading + rng.random_range(0.0..3.0);
         let n = (expected * rng.random_range(0.7..1.3)).round() as u64;
-        if n > 0 {
+        if n > 0
+            && let Ok(week) = IsoWeek::of_date(day)
+        {
             out.push(DailyViews {
                 article,
                 day,
+                week,
                 views: n,
             });
         }
@@ -514,13 +522,13 @@ fn reader_comments(
     rng: &mut StdRng,
     article: gazette_domain::ArticleId,
     published: Timestamp,
+    now: Timestamp,
     people: &[String],
     out: &mut Vec<ImportedComment>,
 ) {
     if !rng.random_bool(0.35) {
         return;
     }
-    let now = Timestamp::now();
     for n in 0..rng.random_range(1..5) {
         let text = *COMMENTS.choose(rng).expect("comments");
         let at = (published

@@ -191,13 +191,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Comments { action } => match action {
             CommentAction::Pending { json } => commands::comments_pending(&over, json).await,
             CommentAction::Approve { ids } => {
-                commands::moderate(&over, &ids, commands::Moderation::Approve).await
+                commands::moderate(&over, &ids, gazette_core::Moderation::Approve).await
             }
             CommentAction::Spam { ids } => {
-                commands::moderate(&over, &ids, commands::Moderation::Spam).await
+                commands::moderate(&over, &ids, gazette_core::Moderation::Spam).await
             }
             CommentAction::Delete { ids } => {
-                commands::moderate(&over, &ids, commands::Moderation::Delete).await
+                commands::moderate(&over, &ids, gazette_core::Moderation::Delete).await
             }
         },
         Command::Top { week, json } => commands::top(&over, week.as_deref(), json).await,

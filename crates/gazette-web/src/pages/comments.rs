@@ -1,24 +1,20 @@
 //! POST `/articles/{slug}/comments`: a reader's comment goes into the
-//! moderation queue.
-
-use std::net::SocketAddr;
+//! moderation queue. The web layer checks what only HTTP can tell (same
+//! origin, the signed form token and its age, the honeypot); the core
+//! checks the comment itself.
 
 use axum::{
     Form,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     http::HeaderMap,
     response::{IntoResponse, Redirect, Response},
 };
-use jiff::Timestamp;
 use serde::Deserialize;
 
-use gazette_domain::{CommentId, NewComment};
+use gazette_core::Submission;
+use gazette_domain::CommentId;
 
-use crate::{
-    AppError, AppState, client,
-    comments::{self, MAX_BODY, MAX_EMAIL, MAX_LINKS, MAX_NAME},
-    forms,
-};
+use crate::{AppError, AppState, auth::Client, forms, urls};
 
 /// A comment form older than this must be reloaded.
 const FORM_MAX_AGE_SECS: i64 = 24 * 3600;
@@ -44,82 +40,49 @@ pub fn form_purpose(article: i64) -> String {
 
 pub async fn create(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     Path(slug): Path<String>,
     headers: HeaderMap,
     Form(form): Form<CommentForm>,
 ) -> Result<Response, AppError> {
     forms::same_origin(&headers).map_err(|e| AppError::Forbidden(e.to_string()))?;
-    let article = state.store.article_by_slug(&slug).await?;
-    let now = Timestamp::now().as_second();
+    let core = &state.core;
+    let now = core.now();
+    let article = core.store.article_by_slug(&slug, now).await?;
     forms::verify(
-        &state.secret,
+        core.site_secret(),
         &form_purpose(article.id.0),
         form.ts,
         &form.token,
-        now,
+        now.as_second(),
         state.config.comment_min_seconds,
         FORM_MAX_AGE_SECS,
     )
     .map_err(|e| AppError::bad_request(e.to_string()))?;
-    let back = format!("/articles/{}?comment=pending#comments", article.slug);
+    let back = format!("{}?comment=pending#comments", urls::article(&article.slug));
     if !form.website.trim().is_empty() {
         // A robot filled the hidden field: thank it and keep nothing.
         tracing::info!(article.id = article.id.0, "comment honeypot caught a robot");
         return Ok(Redirect::to(&back).into_response());
     }
-    let ip = client::address(&state, &headers, peer);
-    if !state.comments.allow(ip) {
-        return Err(AppError::TooManyRequests);
-    }
-
-    let name = form.name.trim();
-    let email = form.email.trim();
-    let body = form.body.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(AppError::bad_request(format!(
-            "Your comment was not posted: give a name of 1 to {MAX_NAME} characters."
-        )));
-    }
-    if !email.is_empty() && (email.len() > MAX_EMAIL || !email.contains('@')) {
-        return Err(AppError::bad_request(
-            "Your comment was not posted: the e-mail address does not look right (or leave it empty).",
-        ));
-    }
-    let length = body.chars().count();
-    if !(2..=MAX_BODY).contains(&length) {
-        return Err(AppError::bad_request(format!(
-            "Your comment was not posted: write between 2 and {MAX_BODY} characters (this one has {length})."
-        )));
-    }
-    if comments::count_links(body) > MAX_LINKS {
-        return Err(AppError::bad_request(format!(
-            "Your comment was not posted: it has more than {MAX_LINKS} links."
-        )));
-    }
     let parent = match form.reply_to.trim() {
         "" => None,
         id => Some(CommentId(id.parse().map_err(|_| {
-            AppError::bad_request(
-                "Your comment was not posted: the comment you reply to is unknown.",
-            )
+            AppError::from(gazette_core::CommentError::Rejected(
+                gazette_core::Rejection::Reply,
+            ))
         })?)),
     };
-    let fingerprint = comments::fingerprint(body);
-    if state.store.comment_seen(article.id, &fingerprint).await? {
-        return Err(AppError::Conflict(
-            "Your comment was not posted: the same comment is already on this story.".into(),
-        ));
-    }
-    let comment = NewComment {
-        article: article.id,
-        parent,
-        author_name: name.to_owned(),
-        author_email: (!email.is_empty()).then(|| email.to_owned()),
-        body_html: comments::clean(body),
-        fingerprint,
-    };
-    let saved = state.store.add_comment(&comment).await?;
+    let saved = core
+        .submit_comment(&Submission {
+            article: article.id,
+            parent,
+            name: &form.name,
+            email: &form.email,
+            body: &form.body,
+            client,
+        })
+        .await?;
     tracing::info!(
         comment.id = saved.id.0,
         article.id = article.id.0,

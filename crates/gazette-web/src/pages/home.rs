@@ -1,38 +1,37 @@
+//! `/`: the front page, the latest stories first.
+
 use axum::{
     extract::{Query, State},
     response::Response,
 };
 use minijinja::context;
 
-use crate::views::v;
-
 use crate::{
     AppError, AppState,
-    pages::{PageQuery, load_page, page},
-    views::{Layout, Pager},
+    pages::{PageQuery, frame, load_page, page},
+    urls,
+    views::{Layout, Pager, v},
 };
 
-/// The front page: the latest stories, newest first.
 pub async fn show(
     State(state): State<AppState>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let store = state.store.clone();
-    let (number, stories, has_more) =
-        load_page(
-            &state,
-            &q,
-            |p| async move { store.latest_articles(p).await },
-        )
-        .await?;
-    let layout = Layout::build(&state, None).await?;
+    let store = state.core.store.clone();
+    let now = state.core.now();
+    let (number, stories, has_more) = load_page(&state, &q, |p| async move {
+        store.latest_articles(p, now).await
+    })
+    .await?;
+    let frame = frame(&state).await?;
+    let layout = Layout::new(&state.core, Some(&frame), None);
     let html = state.templates.render(
         "pages/home.html",
         context! {
             layout => v(&layout),
             title => "Latest news",
             stories => v(&stories),
-            pager => v(&Pager::new("/", number, has_more)),
+            pager => v(&Pager::new(urls::home(), number, has_more)),
         },
     )?;
     Ok(page(html))

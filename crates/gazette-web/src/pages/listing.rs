@@ -9,13 +9,13 @@ use gazette_domain::ArticleSummary;
 use gazette_store::{Page, StoreResult};
 use minijinja::context;
 
-use crate::views::v;
 use serde::Serialize;
 
 use crate::{
     AppError, AppState,
-    pages::{PageQuery, load_page, page},
-    views::{Layout, Pager},
+    pages::{PageQuery, frame, load_page, page},
+    urls,
+    views::{Layout, Pager, v},
 };
 
 /// What a listing page says about its subject.
@@ -35,17 +35,18 @@ pub async fn section(
     Path(slug): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let section = state.store.section_by_slug(&slug).await?;
+    let store = state.core.store.clone();
+    let now = state.core.now();
+    let section = store.section_by_slug(&slug).await?;
     let subject = Subject {
         kind: "Section",
         name: section.name.clone(),
-        href: format!("/sections/{}", section.slug),
+        href: urls::section(&section.slug),
         website: None,
         bio: None,
     };
-    let store = state.store.clone();
     render(&state, subject, Some(&slug), q, |p| async move {
-        store.articles_in_section(&section, p).await
+        store.articles_in_section(&section, p, now).await
     })
     .await
 }
@@ -55,17 +56,18 @@ pub async fn contributor(
     Path(slug): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let person = state.store.contributor_by_slug(&slug).await?;
+    let store = state.core.store.clone();
+    let now = state.core.now();
+    let person = store.contributor_by_slug(&slug).await?;
     let subject = Subject {
         kind: "Contributor",
         name: person.name.clone(),
-        href: format!("/contributors/{}", person.slug),
+        href: urls::contributor(&person.slug),
         website: None,
         bio: person.bio.clone(),
     };
-    let store = state.store.clone();
     render(&state, subject, None, q, |p| async move {
-        store.articles_by_contributor(&person, p).await
+        store.articles_by_contributor(&person, p, now).await
     })
     .await
 }
@@ -75,17 +77,18 @@ pub async fn source(
     Path(slug): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
-    let source = state.store.source_by_slug(&slug).await?;
+    let store = state.core.store.clone();
+    let now = state.core.now();
+    let source = store.source_by_slug(&slug).await?;
     let subject = Subject {
         kind: "Source",
         name: source.name.clone(),
-        href: format!("/sources/{}", source.slug),
+        href: urls::source(&source.slug),
         website: source.url.clone(),
         bio: None,
     };
-    let store = state.store.clone();
     render(&state, subject, None, q, |p| async move {
-        store.articles_from_source(&source, p).await
+        store.articles_from_source(&source, p, now).await
     })
     .await
 }
@@ -102,7 +105,8 @@ where
     Fut: Future<Output = StoreResult<Vec<ArticleSummary>>>,
 {
     let (number, stories, has_more) = load_page(state, &q, load).await?;
-    let layout = Layout::build(state, section).await?;
+    let frame = frame(state).await?;
+    let layout = Layout::new(&state.core, Some(&frame), section);
     let title = format!("{}: {}", subject.kind, subject.name);
     let pager = Pager::new(&subject.href, number, has_more);
     let html = state.templates.render(

@@ -1,4 +1,5 @@
-//! Handlers, one module per resource.
+//! Handlers, one module per resource. Each loads what its page shows
+//! (through the core and the store), builds view structs and renders.
 
 pub mod article;
 pub mod assets;
@@ -14,6 +15,30 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use serde::Deserialize;
+
+use gazette_domain::{ArticleSummary, IsoWeek, Section, TopStory};
+use gazette_store::{Page, StoreResult};
+
+use crate::{AppError, AppState, views::SummaryView};
+
+/// What every page's frame shows besides the page itself: this week's top
+/// stories and the sections.
+pub struct Frame {
+    pub week: IsoWeek,
+    pub top: Vec<TopStory>,
+    pub sections: Vec<Section>,
+}
+
+/// Loads the frame.
+pub async fn frame(state: &AppState) -> StoreResult<Frame> {
+    let (week, top) = state.core.top_current().await?;
+    let sections = state.core.store.sections().await?;
+    Ok(Frame {
+        week,
+        top,
+        sections,
+    })
+}
 
 /// Reader pages may be cached by browsers and CDNs for a minute; counts
 /// on them are refreshed by the view beacon, not by the page.
@@ -35,24 +60,24 @@ pub const PAGE_SIZE: u32 = 20;
 /// past the end is a 404. Returns the page number, the stories and whether
 /// more follow.
 pub async fn load_page<F, Fut>(
-    state: &crate::AppState,
+    state: &AppState,
     q: &PageQuery,
     load: F,
-) -> Result<(u32, Vec<crate::views::SummaryView>, bool), crate::AppError>
+) -> Result<(u32, Vec<SummaryView>, bool), AppError>
 where
-    F: FnOnce(gazette_store::Page) -> Fut,
-    Fut: Future<Output = gazette_store::StoreResult<Vec<gazette_domain::ArticleSummary>>>,
+    F: FnOnce(Page) -> Fut,
+    Fut: Future<Output = StoreResult<Vec<ArticleSummary>>>,
 {
     let number = q.page.unwrap_or(1).max(1);
-    let mut stories = load(gazette_store::Page::new(number, PAGE_SIZE).with_lookahead()).await?;
+    let mut stories = load(Page::new(number, PAGE_SIZE).with_lookahead()).await?;
     let has_more = stories.len() > PAGE_SIZE as usize;
     stories.truncate(PAGE_SIZE as usize);
     if stories.is_empty() && number > 1 {
-        return Err(crate::AppError::NotFound);
+        return Err(AppError::NotFound);
     }
     let views = stories
         .iter()
-        .map(|a| crate::views::SummaryView::new(a, &state.newsroom))
+        .map(|a| SummaryView::new(a, &state.core.newsroom))
         .collect();
     Ok((number, views, has_more))
 }

@@ -8,33 +8,41 @@ use axum::{
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Redirect, Response},
 };
-use jiff::Timestamp;
 use minijinja::context;
 use serde::Deserialize;
 
 use crate::{
     AppError, AppState,
-    client::{self, STAFF_COOKIE, STAFF_SESSION_SECS},
+    auth::{self, STAFF_COOKIE, STAFF_SESSION_SECS, Staff},
     forms,
+    pages::frame,
+    urls,
     views::{Layout, v},
 };
 
 const PURPOSE: &str = "staff-sign-in";
 const SIGN_OUT: &str = "staff-sign-out";
 
-pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
-    let layout = Layout::build(&state, None).await?;
-    let now = Timestamp::now().as_second();
+pub async fn show(
+    State(state): State<AppState>,
+    Staff(signed_in): Staff,
+) -> Result<Response, AppError> {
+    let frame = frame(&state).await?;
+    let layout = Layout::new(&state.core, Some(&frame), None);
+    let now = state.core.now().as_second();
+    let secret = state.core.site_secret();
     let html = state.templates.render(
         "pages/staff.html",
         context! {
             layout => v(&layout),
             title => "Staff",
             enabled => state.config.api_token.is_some(),
-            signed_in => client::is_staff(&state, &headers, now),
+            signed_in,
             ts => now,
-            token => forms::issue(&state.secret, PURPOSE, now),
-            out_token => forms::issue(&state.secret, SIGN_OUT, now),
+            token => forms::issue(secret, PURPOSE, now),
+            out_token => forms::issue(secret, SIGN_OUT, now),
+            sign_in_action => urls::staff_sign_in(),
+            sign_out_action => urls::staff_sign_out(),
         },
     )?;
     // A page with a form token must not be shared by caches.
@@ -58,30 +66,38 @@ pub async fn sign_in(
     Form(form): Form<SignIn>,
 ) -> Result<Response, AppError> {
     forms::same_origin(&headers).map_err(|e| AppError::Forbidden(e.to_string()))?;
-    let now = Timestamp::now().as_second();
-    forms::verify(&state.secret, PURPOSE, form.ts, &form.token, now, 0, 3600)
-        .map_err(|e| AppError::bad_request(e.to_string()))?;
-    let Some(expected) = &state.config.api_token else {
+    let now = state.core.now().as_second();
+    forms::verify(
+        state.core.site_secret(),
+        PURPOSE,
+        form.ts,
+        &form.token,
+        now,
+        0,
+        3600,
+    )
+    .map_err(|e| AppError::bad_request(e.to_string()))?;
+    if state.config.api_token.is_none() {
         return Err(AppError::Forbidden(
             "staff sign-in is off: no API token is configured".into(),
         ));
-    };
-    if blake3::hash(form.api_token.trim().as_bytes()) != blake3::hash(expected.as_bytes()) {
+    }
+    if !auth::is_api_token(&state, &form.api_token) {
         return Err(AppError::Forbidden(
             "that token is not the API token".into(),
         ));
     }
     let expires = now + STAFF_SESSION_SECS;
-    let secure = if state.newsroom.base_url.starts_with("https://") {
+    let secure = if state.core.newsroom.base_url.starts_with("https://") {
         "; Secure"
     } else {
         ""
     };
     let cookie = format!(
         "{STAFF_COOKIE}={}; Path=/; Max-Age={STAFF_SESSION_SECS}; HttpOnly; SameSite=Strict{secure}",
-        client::staff_cookie_value(&state.secret, expires)
+        auth::staff_cookie_value(&state, expires)
     );
-    let mut resp = Redirect::to("/staff").into_response();
+    let mut resp = Redirect::to(urls::staff()).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_str(&cookie).map_err(|e| AppError::Internal(e.to_string()))?,
@@ -101,9 +117,9 @@ pub async fn sign_out(
     Form(form): Form<SignOut>,
 ) -> Result<Response, AppError> {
     forms::same_origin(&headers).map_err(|e| AppError::Forbidden(e.to_string()))?;
-    let now = Timestamp::now().as_second();
+    let now = state.core.now().as_second();
     forms::verify(
-        &state.secret,
+        state.core.site_secret(),
         SIGN_OUT,
         form.ts,
         &form.token,
@@ -112,7 +128,7 @@ pub async fn sign_out(
         30 * 24 * 3600,
     )
     .map_err(|e| AppError::bad_request(e.to_string()))?;
-    let mut resp = Redirect::to("/staff").into_response();
+    let mut resp = Redirect::to(urls::staff()).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_static("gazette_staff=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"),

@@ -10,27 +10,35 @@ use gazette_domain::IsoWeek;
 
 use crate::{
     AppError, AppState,
-    pages::page,
-    top,
+    pages::{frame, page},
+    urls,
     views::{Layout, RankingView, v},
 };
 
 /// `/top`: this week's list.
-pub async fn current(State(state): State<AppState>) -> Response {
-    let week = IsoWeek::of_zoned(&state.newsroom.now());
-    Redirect::to(&format!("/top/{week}")).into_response()
+pub async fn current(State(state): State<AppState>) -> Result<Response, AppError> {
+    Ok(Redirect::to(&urls::top(state.core.this_week()?)).into_response())
+}
+
+/// Parses a week from a path; a malformed or out-of-range week is no page.
+pub fn parse_week(s: &str) -> Result<IsoWeek, AppError> {
+    s.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn week(
     State(state): State<AppState>,
     Path(week): Path<String>,
 ) -> Result<Response, AppError> {
-    let week: IsoWeek = week
-        .parse()
-        .map_err(|e: gazette_domain::DomainError| AppError::bad_request(e.to_string()))?;
-    let ranking = top::ranking(&state, week).await?;
-    let layout = Layout::build(&state, None).await?;
-    let view = RankingView::new(&ranking, &state.newsroom);
+    let week = parse_week(&week)?;
+    let core = &state.core;
+    let ranking = core.ranking(week).await?;
+    let first = core
+        .rankings
+        .first_week(&*core.store, &core.newsroom.time_zone, core.now())
+        .await?;
+    let frame = frame(&state).await?;
+    let layout = Layout::new(core, Some(&frame), None);
+    let view = RankingView::new(&ranking, &core.newsroom, first);
     let html = state.templates.render(
         "pages/top.html",
         context! {

@@ -3,6 +3,7 @@
 //! agent is recognised as a robot. Runs when E2E_CHROMIUM names the
 //! browser (CI sets it); skipped otherwise.
 
+use gazette_testkit::{Engine, engines};
 use std::{process::Command, time::Duration};
 
 use crate::util::{FIREFOX, TestApp, days_ago};
@@ -45,41 +46,43 @@ fn load(bin: &str, url: &str, user_agent: Option<&str>) {
 
 async fn pending_after(app: &TestApp, want: u64) -> u64 {
     for _ in 0..50 {
-        if app.state.counter.pending() >= want {
+        if app.core.views.pending() >= want {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    app.state.counter.pending()
+    app.core.views.pending()
 }
 
-#[tokio::test]
-async fn a_browser_reading_the_page_counts_and_headless_chrome_does_not() {
-    let Some(bin) = chromium() else {
-        eprintln!("skipped: set E2E_CHROMIUM=/usr/bin/chromium to run the browser test");
-        return;
-    };
-    let app = TestApp::spawn().await;
-    let (_, path) = app.story("a", "Read In A Browser", days_ago(1)).await;
-    let url = app.url(&path);
+engines!(
+    a_browser_reading_the_page_counts_and_headless_chrome_does_not,
+    |engine: Engine| async move {
+        let Some(bin) = chromium() else {
+            eprintln!("skipped: set E2E_CHROMIUM=/usr/bin/chromium to run the browser test");
+            return;
+        };
+        let app = TestApp::spawn(engine).await;
+        let (_, path) = app.story("a", "Read In A Browser", days_ago(1)).await;
+        let url = app.url(&path);
 
-    let headless = bin.clone();
-    let u = url.clone();
-    tokio::task::spawn_blocking(move || load(&headless, &u, None))
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(app.state.counter.pending(), 0, "HeadlessChrome is a robot");
+        let headless = bin.clone();
+        let u = url.clone();
+        tokio::task::spawn_blocking(move || load(&headless, &u, None))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(app.core.views.pending(), 0, "HeadlessChrome is a robot");
 
-    let reader = bin.clone();
-    let u = url.clone();
-    tokio::task::spawn_blocking(move || load(&reader, &u, Some(FIREFOX)))
-        .await
-        .unwrap();
-    assert_eq!(
-        pending_after(&app, 1).await,
-        1,
-        "the beacon counted one view"
-    );
-    assert_eq!(app.counted(&path).await, 1);
-}
+        let reader = bin.clone();
+        let u = url.clone();
+        tokio::task::spawn_blocking(move || load(&reader, &u, Some(FIREFOX)))
+            .await
+            .unwrap();
+        assert_eq!(
+            pending_after(&app, 1).await,
+            1,
+            "the beacon counted one view"
+        );
+        assert_eq!(app.counted(&path).await, 1);
+    }
+);

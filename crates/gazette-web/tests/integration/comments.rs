@@ -1,5 +1,6 @@
 //! Readers comment without an account; editors moderate.
 
+use gazette_testkit::{Engine, engines};
 use std::collections::HashMap;
 
 use crate::util::{FIREFOX, TOKEN, TestApp, days_ago, test_config};
@@ -65,12 +66,13 @@ async fn approve_all(app: &TestApp) -> Vec<serde_json::Value> {
     pending
 }
 
-#[tokio::test]
-async fn a_comment_waits_for_approval_then_shows_and_counts() {
-    let app = TestApp::spawn().await;
-    let (_, path) = app.story("a", "Discussed", days_ago(1)).await;
-    let fields = form_fields(&app.text(&path).await);
-    let resp = post(
+engines!(
+    a_comment_waits_for_approval_then_shows_and_counts,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let (_, path) = app.story("a", "Discussed", days_ago(1)).await;
+        let fields = form_fields(&app.text(&path).await);
+        let resp = post(
         &app,
         &path,
         &fields,
@@ -78,86 +80,97 @@ async fn a_comment_waits_for_approval_then_shows_and_counts() {
         "192.0.2.1",
     )
     .await;
-    assert_eq!(resp.status().as_u16(), 303);
-    let back = resp.headers()["location"].to_str().unwrap().to_owned();
-    assert!(back.ends_with("?comment=pending#comments"), "{back}");
-    assert!(
-        app.text(&back)
-            .await
-            .contains("will appear once an editor has approved it")
-    );
+        assert_eq!(resp.status().as_u16(), 303);
+        let back = resp.headers()["location"].to_str().unwrap().to_owned();
+        assert!(back.ends_with("?comment=pending#comments"), "{back}");
+        assert!(
+            app.text(&back)
+                .await
+                .contains("will appear once an editor has approved it")
+        );
 
-    let page = app.text(&path).await;
-    assert!(
-        !page.contains("Thank you"),
-        "pending comments are not shown"
-    );
-    assert!(
-        page.contains("<h2 id=\"comments-title\">4 comments</h2>"),
-        "legacy 4, none approved yet"
-    );
+        let page = app.text(&path).await;
+        assert!(
+            !page.contains("Thank you"),
+            "pending comments are not shown"
+        );
+        assert!(
+            page.contains("<h2 id=\"comments-title\">4 comments</h2>"),
+            "legacy 4, none approved yet"
+        );
 
-    let approved = approve_all(&app).await;
-    assert_eq!(approved.len(), 1);
-    assert!(
-        approved[0].get("author_email").is_some(),
-        "editors see the address"
-    );
-    let page = app.text(&path).await;
-    assert!(page.contains("<h2 id=\"comments-title\">5 comments</h2>"));
-    assert!(
-        page.contains(
-            r#"<a href="https://example.org" rel="nofollow ugc noopener noreferrer">report</a>"#
-        ),
-        "{page}"
-    );
-    assert!(!page.contains("<script>alert(1)"), "sanitized");
-    assert!(
-        !page.contains("ani@example.org"),
-        "addresses are never shown"
-    );
-}
+        let approved = approve_all(&app).await;
+        assert_eq!(approved.len(), 1);
+        assert!(
+            approved[0].get("author_email").is_some(),
+            "editors see the address"
+        );
+        let page = app.text(&path).await;
+        assert!(page.contains("<h2 id=\"comments-title\">5 comments</h2>"));
+        assert!(
+            page.contains(
+                r#"<a href="https://example.org" rel="nofollow ugc noopener noreferrer">report</a>"#
+            ),
+            "{page}"
+        );
+        assert!(!page.contains("<script>alert(1)"), "sanitized");
+        assert!(
+            !page.contains("ani@example.org"),
+            "addresses are never shown"
+        );
+    }
+);
 
-#[tokio::test]
-async fn replies_thread_under_their_parent() {
-    let app = TestApp::spawn().await;
-    let (_, path) = app.story("a", "Discussed", days_ago(1)).await;
-    let fields = form_fields(&app.text(&path).await);
-    post(
-        &app,
-        &path,
-        &fields,
-        &[("name", "First"), ("body", "The parent comment.")],
-        "192.0.2.1",
-    )
-    .await;
-    let parent = approve_all(&app).await[0]["id"].as_i64().unwrap();
-    let reply_page = app.text(&format!("{path}?reply_to={parent}")).await;
-    assert!(reply_page.contains("Reply to First"));
-    let fields = form_fields(&reply_page);
-    assert_eq!(fields["reply_to"], parent.to_string());
-    post(
-        &app,
-        &path,
-        &fields,
-        &[("name", "Second"), ("body", "A reply to it.")],
-        "192.0.2.2",
-    )
-    .await;
-    approve_all(&app).await;
-    let page = app.text(&path).await;
-    let parent_at = page.find(&format!("id=\"comment-{parent}\"")).unwrap();
-    let nested = page[parent_at..].find("<ol class=\"thread\">").unwrap();
-    let reply_at = page[parent_at..].find("A reply to it.").unwrap();
-    assert!(nested < reply_at, "the reply sits in the parent's thread");
-}
+engines!(
+    replies_thread_under_their_parent,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let (_, path) = app.story("a", "Discussed", days_ago(1)).await;
+        let fields = form_fields(&app.text(&path).await);
+        post(
+            &app,
+            &path,
+            &fields,
+            &[("name", "First"), ("body", "The parent comment.")],
+            "192.0.2.1",
+        )
+        .await;
+        let parent = approve_all(&app).await[0]["id"].as_i64().unwrap();
+        let reply_page = app.text(&format!("{path}?reply_to={parent}")).await;
+        assert!(reply_page.contains("Reply to First"));
+        let fields = form_fields(&reply_page);
+        assert_eq!(fields["reply_to"], parent.to_string());
+        post(
+            &app,
+            &path,
+            &fields,
+            &[("name", "Second"), ("body", "A reply to it.")],
+            "192.0.2.2",
+        )
+        .await;
+        approve_all(&app).await;
+        let page = app.text(&path).await;
+        let parent_at = page.find(&format!("id=\"comment-{parent}\"")).unwrap();
+        let nested = page[parent_at..].find("<ol class=\"thread\">").unwrap();
+        let reply_at = page[parent_at..].find("A reply to it.").unwrap();
+        assert!(nested < reply_at, "the reply sits in the parent's thread");
+    }
+);
 
-#[tokio::test]
-async fn spam_defences() {
+engines!(spam_defences, |engine: Engine| async move {
     let mut config = test_config();
     config.comment_min_seconds = 2;
-    config.comments_per_hour = 3;
-    let app = TestApp::with_config(config).await;
+    let core = gazette_core::CoreConfig {
+        comments_per_hour: 3,
+        ..Default::default()
+    };
+    let app = TestApp::build(
+        engine,
+        config,
+        core,
+        std::sync::Arc::new(gazette_core::SystemClock),
+    )
+    .await;
     let (_, path) = app.story("a", "Discussed", days_ago(1)).await;
     let fields = form_fields(&app.text(&path).await);
 
@@ -281,36 +294,38 @@ async fn spam_defences() {
         bodies.iter().filter(|b| b.contains("fair point")).count(),
         1
     );
-}
+});
 
-#[tokio::test]
-async fn moderation_api_needs_the_token() {
-    let app = TestApp::spawn().await;
-    let r = app.http.get(app.url("/api/comments")).send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 401);
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert_eq!(body["error"]["status"], 401);
-    let r = app
-        .http
-        .get(app.url("/api/comments"))
-        .bearer_auth("wrong-token-000000000")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 401);
-    let r = app
-        .http
-        .post(app.url("/api/comments/1/approve"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 401);
-    let r = app
-        .http
-        .post(app.url("/api/comments/424242/approve"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 404);
-}
+engines!(
+    moderation_api_needs_the_token,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let r = app.http.get(app.url("/api/comments")).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["status"], 401);
+        let r = app
+            .http
+            .get(app.url("/api/comments"))
+            .bearer_auth("wrong-token-000000000")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+        let r = app
+            .http
+            .post(app.url("/api/comments/1/approve"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+        let r = app
+            .http
+            .post(app.url("/api/comments/424242/approve"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404);
+    }
+);

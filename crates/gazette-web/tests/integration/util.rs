@@ -1,9 +1,10 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
+use gazette_core::{Clock, Core, CoreConfig, SystemClock};
 use gazette_domain::{ArticleId, Newsroom};
 use gazette_store::{Store, testing::sample};
-use gazette_store_sqlite::SqliteStore;
-use gazette_web::{AppState, WebConfig};
+use gazette_testkit::Engine;
+use gazette_web::{AppState, TrustedProxies, WebConfig};
 use jiff::{Timestamp, ToSpan, ZonedDateTime, tz::TimeZone};
 
 pub const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
@@ -11,16 +12,22 @@ pub const TOKEN: &str = "test-api-token-0123456789";
 
 pub struct TestApp {
     pub base: String,
-    pub state: AppState,
-    pub store: Arc<SqliteStore>,
+    pub core: Arc<Core>,
+    pub store: Arc<dyn Store>,
     pub http: reqwest::Client,
+    _guard: Box<dyn std::any::Any + Send>,
 }
 
-/// Settings that suit tests: client addresses from a header, so one test
-/// can act as many readers; no minimum comment time unless asked.
+/// Settings that suit tests: client addresses from a header the test
+/// client (on loopback, a trusted proxy) sends, so one test can act as
+/// many readers; no minimum comment time unless asked.
 pub fn test_config() -> WebConfig {
     WebConfig {
-        client_ip_header: Some("X-Forwarded-For".into()),
+        trusted_proxies: TrustedProxies::new(
+            "X-Forwarded-For",
+            &["127.0.0.1".into(), "::1".into()],
+        )
+        .unwrap(),
         comment_min_seconds: 0,
         api_token: Some(TOKEN.into()),
         // Pages show each change at once; the cache has its own test.
@@ -44,15 +51,27 @@ pub fn days_ago(n: i64) -> ZonedDateTime {
 }
 
 impl TestApp {
-    pub async fn spawn() -> TestApp {
-        Self::with_config(test_config()).await
+    pub async fn spawn(engine: Engine) -> TestApp {
+        Self::with_config(engine, test_config()).await
     }
 
-    pub async fn with_config(config: WebConfig) -> TestApp {
-        let store = Arc::new(SqliteStore::memory().await.unwrap());
-        let state = AppState::new(store.clone(), newsroom(), config)
+    pub async fn with_config(engine: Engine, config: WebConfig) -> TestApp {
+        Self::build(engine, config, CoreConfig::default(), Arc::new(SystemClock)).await
+    }
+
+    pub async fn build(
+        engine: Engine,
+        config: WebConfig,
+        core_config: CoreConfig,
+        clock: Arc<dyn Clock>,
+    ) -> TestApp {
+        let fresh = gazette_testkit::fresh(engine)
+            .await
+            .expect("the engine is available (checked by engines!)");
+        let core = Core::new(fresh.store.clone(), newsroom(), clock, core_config)
             .await
             .unwrap();
+        let state = AppState::new(core.clone(), config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let app =
@@ -66,9 +85,10 @@ impl TestApp {
             .unwrap();
         TestApp {
             base: format!("http://{addr}"),
-            state,
-            store,
+            store: fresh.store,
+            core,
             http,
+            _guard: fresh.guard,
         }
     }
 
@@ -80,7 +100,7 @@ impl TestApp {
         published: ZonedDateTime,
     ) -> (ArticleId, String) {
         let saved = self
-            .store
+            .core
             .save_article(&sample(key, headline, published))
             .await
             .unwrap();
@@ -104,10 +124,15 @@ impl TestApp {
         self.get(path).await.text().await.unwrap()
     }
 
-    /// A beacon hit as a reader at `ip` with `ua` sends it.
+    /// The hit token an article page carries now.
+    pub fn token(&self, article: ArticleId) -> String {
+        self.core.views.hit_token(article, self.core.now())
+    }
+
+    /// A beacon hit as a reader at `ip` with `ua` sends it from our page.
     pub async fn hit(&self, article: ArticleId, ip: &str, ua: &str) -> u16 {
         self.http
-            .post(self.url(&format!("/hit/{}", article.0)))
+            .post(self.url(&format!("/hit/{}?t={}", article.0, self.token(article))))
             .header("User-Agent", ua)
             .header("X-Forwarded-For", ip)
             .send()
@@ -119,10 +144,10 @@ impl TestApp {
 
     /// Writes pending views and reads the article's counted total.
     pub async fn counted(&self, slug_path: &str) -> u64 {
-        self.state.flush_views().await.unwrap();
+        self.core.flush_views().await.unwrap();
         let slug = slug_path.trim_start_matches("/articles/");
         self.store
-            .article_by_slug(slug)
+            .article_by_slug(slug, self.core.now())
             .await
             .unwrap()
             .counters

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use gazette_store::Store;
+use gazette_store::ArticleStore;
 use gazette_store_sqlite::SqliteStore;
 
 use crate::util::{Newsroom, seed_file, stderr, stdout};
@@ -21,7 +21,7 @@ fn http() -> reqwest::Client {
 }
 
 fn beacon_of(html: &str) -> String {
-    let at = html.find("u=\"/hit/").expect("the page has a beacon") + 3;
+    let at = html.find("data-hit=\"").expect("the page has a beacon") + 10;
     html[at..at + html[at..].find('"').unwrap()].to_owned()
 }
 
@@ -126,7 +126,10 @@ async fn sigterm_under_load_loses_no_accepted_view() {
         .await
         .unwrap();
     let a = store
-        .article_by_slug(ARTICLE.trim_start_matches("/articles/"))
+        .article_by_slug(
+            ARTICLE.trim_start_matches("/articles/"),
+            jiff::Timestamp::now(),
+        )
         .await
         .unwrap();
     assert_eq!(a.counters.views, accepted, "every accepted hit was written");
@@ -170,14 +173,48 @@ async fn comments_and_top_from_the_command_line() {
         "ranked by views: {views:?}"
     );
 
-    let out = n.run(&["top", "--week", "2025-W48"]);
-    assert!(out.status.success());
+    // Last week: readable from the command line, and only frozen by a
+    // serving node's background job, never by reading it.
+    let last = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::get("America/New_York").unwrap())
+        .date()
+        .checked_sub(jiff::ToSpan::days(7))
+        .unwrap();
+    let week = gazette_domain::IsoWeek::of_date(last).unwrap().to_string();
+    let out = n.run(&["top", "--week", &week]);
+    assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("Top stories, 2025-W48 (final)"),
+        stdout(&out).contains(&format!("Top stories, {week} (not final yet)")),
+        "{}",
+        stdout(&out)
+    );
+    let server = n.serve();
+    let mut frozen = false;
+    for _ in 0..50 {
+        let (_, body) = server.get(&format!("/api/top/{week}")).await;
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if json["frozen"] == true {
+            frozen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(frozen, "the serving node froze last week");
+    drop(server);
+    let out = n.run(&["top", "--week", &week]);
+    assert!(
+        stdout(&out).contains(&format!("Top stories, {week} (final)")),
         "{}",
         stdout(&out)
     );
     let out = n.run(&["top", "--week", "2025-W60"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--week"), "{}", stderr(&out));
+    let out = n.run(&["top", "--week", "2001-W10"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("before the newsroom's first story"),
+        "{}",
+        stderr(&out)
+    );
 }

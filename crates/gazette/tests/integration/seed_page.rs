@@ -35,7 +35,7 @@ async fn seed_article_page_shows_every_element() {
 
     // The header's strip for the current week on the newsroom's clock.
     let now = Timestamp::now().to_zoned_datetime(TimeZone::get("America/New_York").unwrap());
-    let week = IsoWeek::of_zoned(&now).week();
+    let week = IsoWeek::of_zoned(&now).unwrap().week();
     assert!(
         html.contains(&format!(
             "Top stories <span aria-hidden=\"true\">·</span> Week {week}</h2>"

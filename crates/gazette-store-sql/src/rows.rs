@@ -5,9 +5,9 @@ use jiff::{Timestamp, ZonedDateTime, tz::TimeZone};
 use sqlx::FromRow;
 
 use gazette_domain::{
-    Account, AccountId, Article, ArticleId, ArticleStatus, ArticleSummary, Comment, CommentId,
-    Contributor, ContributorId, Counters, Dateline, NamedRef, Section, SectionId, Slug, Source,
-    SourceId, Tag, TagId,
+    Article, ArticleId, ArticleStatus, ArticleSummary, Comment, CommentId, Contributor,
+    ContributorId, Counters, Dateline, NamedRef, PostingAccount, PostingAccountId, Section,
+    SectionId, Slug, Source, SourceId, Tag, TagId,
 };
 use gazette_store::{StoreError, StoreResult};
 
@@ -61,7 +61,7 @@ pub struct ArticleRow {
     comments: i64,
     legacy_views: i64,
     legacy_comments: i64,
-    account_id: Option<i64>,
+    posting_account_id: Option<i64>,
     account_slug: Option<String>,
     account_name: Option<String>,
     /// `[[id, slug, name, parent_id], ...]` in order.
@@ -119,9 +119,13 @@ impl ArticleRow {
             })
             .collect::<StoreResult<_>>()?;
         let related_headlines = json_list::<String>("related headlines", &self.related_json)?;
-        let account = match (self.account_id, self.account_slug, self.account_name) {
-            (Some(id), Some(s), Some(name)) => Some(Account {
-                id: AccountId(id),
+        let posting_account = match (
+            self.posting_account_id,
+            self.account_slug,
+            self.account_name,
+        ) {
+            (Some(id), Some(s), Some(name)) => Some(PostingAccount {
+                id: PostingAccountId(id),
                 slug: slug(s)?,
                 name,
             }),
@@ -147,7 +151,7 @@ impl ArticleRow {
             tags,
             contributors,
             credit: self.credit,
-            account,
+            posting_account,
             dateline: Dateline {
                 place: self.dateline_place,
                 sources,
@@ -178,7 +182,6 @@ pub struct SummaryRow {
     legacy_comments: i64,
     section_slug: Option<String>,
     section_name: Option<String>,
-    pub week_views: i64,
 }
 
 pub struct NamedRow {

@@ -1,0 +1,290 @@
+#![doc = include_str!("../README.md")]
+//!
+//! [`Core`] holds the store, the newsroom, the [`Clock`] and one service
+//! per rule: [`views::ViewCounter`] (who is a reader and how counts reach
+//! the store), [`rankings::Rankings`] (the weekly top stories and their
+//! freezing), [`comments::Comments`] (spam rules and moderation). The
+//! [`jobs`] module runs what a node does on its own: flushing views on
+//! every node, following the change feed on every node, and the leased
+//! jobs (freezing weeks, forgetting yesterday's readers) on one node at a
+//! time.
+
+pub mod articles;
+mod clock;
+pub mod comments;
+pub mod jobs;
+pub mod rankings;
+pub mod views;
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use jiff::{SignedDuration, Timestamp, ZonedDateTime};
+use rand::RngExt;
+use tokio::sync::broadcast;
+
+use gazette_domain::{ArticleInput, Comment, CommentId, IsoWeek, Newsroom, TopStory};
+use gazette_store::{Change, Saved, Store, StoreError, StoreResult};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use comments::{CommentError, Moderation, Rejection, Submission};
+pub use rankings::{FORMULA, Ranking, RankingError};
+pub use views::{CounterStats, Dedup, Hit, Outcome, ViewSettings};
+
+/// How a node runs the newsroom's rules.
+#[derive(Debug, Clone)]
+pub struct CoreConfig {
+    pub views: ViewSettings,
+    /// Comments one network may post to one node in an hour.
+    pub comments_per_hour: u32,
+    /// How often counted views are written.
+    pub flush_interval: Duration,
+    /// How often the leased jobs run on the node that holds the lease.
+    pub job_interval: Duration,
+    /// How long a lease lasts without renewal: when its holder dies,
+    /// another node takes the jobs over after at most this long.
+    pub lease_ttl: SignedDuration,
+    /// This node's name, unique among the nodes of a newsroom.
+    pub node: String,
+}
+
+impl Default for CoreConfig {
+    fn default() -> Self {
+        CoreConfig {
+            views: ViewSettings::default(),
+            comments_per_hour: 10,
+            flush_interval: Duration::from_secs(1),
+            job_interval: Duration::from_secs(10),
+            lease_ttl: SignedDuration::from_secs(30),
+            node: new_node_name(),
+        }
+    }
+}
+
+/// A name for this process among the nodes: its process id and a random
+/// part, so that a restarted node is a new holder.
+pub fn new_node_name() -> String {
+    let r: u32 = rand::rng().random();
+    format!("node-{}-{r:08x}", std::process::id())
+}
+
+/// The newsroom's services, shared by the web crate, the command line and
+/// every node alike.
+pub struct Core {
+    pub store: Arc<dyn Store>,
+    pub newsroom: Newsroom,
+    pub clock: Arc<dyn Clock>,
+    pub config: CoreConfig,
+    pub views: views::ViewCounter,
+    pub rankings: rankings::Rankings,
+    pub comments: comments::Comments,
+    site_secret: Vec<u8>,
+    changes: broadcast::Sender<Change>,
+    weeks_frozen: AtomicU64,
+}
+
+impl Core {
+    /// Builds the services; reads (or makes) the newsroom's site secret,
+    /// which every node shares through the store.
+    pub async fn new(
+        store: Arc<dyn Store>,
+        newsroom: Newsroom,
+        clock: Arc<dyn Clock>,
+        config: CoreConfig,
+    ) -> StoreResult<Arc<Core>> {
+        let candidate: [u8; 32] = rand::rng().random();
+        let site_secret = store.secret(SITE_SECRET, &candidate).await?;
+        let (changes, _) = broadcast::channel(1024);
+        Ok(Arc::new(Core {
+            views: views::ViewCounter::new(
+                newsroom.time_zone.clone(),
+                config.views.clone(),
+                &site_secret,
+            ),
+            comments: comments::Comments::new(config.comments_per_hour),
+            rankings: rankings::Rankings::default(),
+            site_secret,
+            changes,
+            weeks_frozen: AtomicU64::new(0),
+            store,
+            newsroom,
+            clock,
+            config,
+        }))
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Now, on the newsroom's wall clock.
+    pub fn now_zoned(&self) -> ZonedDateTime {
+        self.now()
+            .to_zoned_datetime(self.newsroom.time_zone.clone())
+    }
+
+    /// This week on the newsroom's clock.
+    pub fn this_week(&self) -> StoreResult<IsoWeek> {
+        Ok(IsoWeek::of_zoned(&self.now_zoned())?)
+    }
+
+    /// The newsroom's site secret: keys form tokens, staff sessions and
+    /// hit tokens on every node.
+    pub fn site_secret(&self) -> &[u8] {
+        &self.site_secret
+    }
+
+    /// Saves a story, its body sanitized first.
+    pub async fn save_article(&self, input: &ArticleInput) -> StoreResult<Saved> {
+        self.store
+            .save_article(&articles::sanitized(input), self.now())
+            .await
+    }
+
+    /// Saves stories in one transaction, their bodies sanitized first.
+    pub async fn save_articles(&self, inputs: &[ArticleInput]) -> StoreResult<Vec<Saved>> {
+        let clean: Vec<ArticleInput> = inputs.iter().map(articles::sanitized).collect();
+        self.store.save_articles(&clean, self.now()).await
+    }
+
+    /// This week's top stories (cached for a minute).
+    pub async fn top_current(&self) -> StoreResult<(IsoWeek, Vec<TopStory>)> {
+        self.rankings
+            .current(&*self.store, &self.newsroom.time_zone, self.now())
+            .await
+    }
+
+    /// Any week's ranking; never writes.
+    pub async fn ranking(&self, week: IsoWeek) -> Result<Ranking, RankingError> {
+        self.rankings
+            .week(&*self.store, &self.newsroom.time_zone, week, self.now())
+            .await
+    }
+
+    /// Whether an article's views count now.
+    pub async fn is_live(&self, article: gazette_domain::ArticleId) -> StoreResult<bool> {
+        self.views.is_live(&*self.store, article, self.now()).await
+    }
+
+    /// Decides whether a hit counts.
+    pub async fn record_hit(&self, hit: &Hit<'_>) -> StoreResult<Outcome> {
+        self.views.record(&*self.store, &*self.clock, hit).await
+    }
+
+    /// Writes pending views.
+    pub async fn flush_views(&self) -> StoreResult<u64> {
+        self.views.flush(&*self.store).await
+    }
+
+    /// Takes a reader's comment into the moderation queue.
+    pub async fn submit_comment(&self, sub: &Submission<'_>) -> Result<Comment, CommentError> {
+        self.comments.submit(&*self.store, sub, self.now()).await
+    }
+
+    /// Approves, marks as spam, queues again or deletes a comment.
+    pub async fn moderate(
+        &self,
+        id: CommentId,
+        action: Moderation,
+    ) -> StoreResult<Option<Comment>> {
+        let done = self.comments.moderate(&*self.store, id, action).await?;
+        // This node's caches follow at once; others hear it from the feed.
+        self.apply_change(Change::Everything).await;
+        Ok(done)
+    }
+
+    /// Changes heard from the store, for caches outside the core (the web
+    /// crate's page cache).
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
+    }
+
+    /// Forgets what a change makes stale, here and in every subscriber.
+    pub async fn apply_change(&self, change: Change) {
+        match change {
+            Change::Article(_) | Change::Everything => {
+                self.views.forget_live();
+                self.rankings.forget().await;
+            }
+            Change::Comments(_) | Change::Ranking(_) => self.rankings.forget().await,
+            Change::Sections => {}
+        }
+        let _ = self.changes.send(change);
+    }
+
+    /// Weeks this node has frozen since it started.
+    pub fn weeks_frozen(&self) -> u64 {
+        self.weeks_frozen.load(Ordering::Relaxed)
+    }
+
+    /// Runs the jobs that one node at a time does, if this node holds (or
+    /// can take) the lease. Returns whether it did.
+    pub async fn run_leased_jobs(&self) -> StoreResult<bool> {
+        let now = self.now();
+        if !self
+            .store
+            .try_lease(JOBS_LEASE, &self.config.node, self.config.lease_ttl, now)
+            .await?
+        {
+            return Ok(false);
+        }
+        let tz = &self.newsroom.time_zone;
+        let frozen = self
+            .rankings
+            .freeze_ended(&*self.store, tz, &self.config.node, now)
+            .await?;
+        self.weeks_frozen
+            .fetch_add(frozen.len() as u64, Ordering::Relaxed);
+        // A day's readers and secret go a few minutes after the day ends,
+        // once every node has flushed the day's last views.
+        let settled = (now - views::DAY_GRACE)
+            .to_zoned_datetime(tz.clone())
+            .date();
+        self.store.forget_readers_before(settled).await?;
+        for name in self.store.secret_names(views::DAY_SECRET_PREFIX).await? {
+            let day = name.trim_start_matches(views::DAY_SECRET_PREFIX);
+            if day.parse::<jiff::civil::Date>().is_ok_and(|d| d < settled) {
+                self.store.delete_secret(&name).await?;
+            }
+        }
+        self.store.prune_changes(KEEP_CHANGES).await?;
+        Ok(true)
+    }
+
+    /// Gives the jobs lease up (at a graceful stop), so another node takes
+    /// over at once.
+    pub async fn release_leases(&self) -> StoreResult<()> {
+        self.store
+            .release_lease(JOBS_LEASE, &self.config.node)
+            .await
+    }
+
+    /// Makes a new site secret. Form tokens, staff sessions and hit tokens
+    /// signed with the old one stop working once nodes restart.
+    pub async fn rotate_site_secret(store: &dyn Store) -> StoreResult<()> {
+        let fresh: [u8; 32] = rand::rng().random();
+        store.set_secret(SITE_SECRET, &fresh).await?;
+        store.notify(Change::Everything).await
+    }
+}
+
+/// The name of the newsroom's site secret in the store.
+pub const SITE_SECRET: &str = "site";
+/// The lease of the jobs that run on one node at a time.
+pub const JOBS_LEASE: &str = "jobs";
+/// Changes kept for listeners that fall behind.
+const KEEP_CHANGES: u64 = 10_000;
+
+impl From<RankingError> for StoreError {
+    fn from(e: RankingError) -> Self {
+        match e {
+            RankingError::NoSuchWeek => StoreError::NotFound,
+            RankingError::Store(e) => e,
+        }
+    }
+}

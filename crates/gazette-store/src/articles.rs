@@ -1,0 +1,122 @@
+use async_trait::async_trait;
+use jiff::Timestamp;
+
+use gazette_domain::{
+    Article, ArticleId, ArticleInput, ArticleSummary, Contributor, Section, Slug, Source,
+};
+
+use crate::StoreResult;
+
+/// One page of a listing, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Rows to skip.
+    pub offset: u64,
+    /// Rows to return at most.
+    pub limit: u32,
+}
+
+impl Page {
+    /// Page `number` (1-based) of `size` rows.
+    pub fn new(number: u32, size: u32) -> Self {
+        let size = size.clamp(1, 200);
+        Page {
+            offset: u64::from(number.max(1) - 1) * u64::from(size),
+            limit: size,
+        }
+    }
+
+    /// The same page with one row more, so the caller learns whether a
+    /// next page exists without counting.
+    pub fn with_lookahead(self) -> Self {
+        Page {
+            limit: self.limit + 1,
+            ..self
+        }
+    }
+}
+
+/// What `save_article` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    pub id: ArticleId,
+    pub slug: Slug,
+    /// False when an article with the same import key was updated.
+    pub created: bool,
+}
+
+/// Articles, and the sections, contributors, sources and tags they are
+/// filed under. "Live" means published with a publish time at or before
+/// `now`.
+#[async_trait]
+pub trait ArticleStore: Send + Sync + 'static {
+    /// Creates or updates an article with its sections, contributors,
+    /// sources, posting account and related headlines, in one transaction.
+    /// An article with the same `import_key` is updated, never duplicated;
+    /// a new article whose slug is taken gets the first free `-2`, `-3`...
+    /// suffix, also when two writers save the same headline at once.
+    /// `now` is its update time.
+    async fn save_article(&self, input: &ArticleInput, now: Timestamp) -> StoreResult<Saved>;
+
+    /// Saves many articles in one transaction: all or none. For imports
+    /// and generated newsrooms, where one transaction per story is slow.
+    async fn save_articles(
+        &self,
+        inputs: &[ArticleInput],
+        now: Timestamp,
+    ) -> StoreResult<Vec<Saved>>;
+
+    /// A live article by slug, with every relation resolved.
+    async fn article_by_slug(&self, slug: &str, now: Timestamp) -> StoreResult<Article>;
+
+    /// Live articles, newest first.
+    async fn latest_articles(&self, page: Page, now: Timestamp)
+    -> StoreResult<Vec<ArticleSummary>>;
+
+    /// Number of live articles.
+    async fn count_published(&self, now: Timestamp) -> StoreResult<u64>;
+
+    /// The publish time of the oldest live article, if there is one.
+    async fn first_published_at(&self, now: Timestamp) -> StoreResult<Option<Timestamp>>;
+
+    /// Summaries of the given articles (whatever their status), in no
+    /// particular order; unknown ids are left out.
+    async fn summaries(&self, ids: &[ArticleId]) -> StoreResult<Vec<ArticleSummary>>;
+
+    /// Every section, parents before children, in name order.
+    async fn sections(&self) -> StoreResult<Vec<Section>>;
+
+    /// Creates a section (under `parent`, a section name) unless one with
+    /// the same slug exists; returns it either way.
+    async fn ensure_section(&self, name: &str, parent: Option<&str>) -> StoreResult<Section>;
+
+    async fn section_by_slug(&self, slug: &str) -> StoreResult<Section>;
+    async fn articles_in_section(
+        &self,
+        section: &Section,
+        page: Page,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+
+    async fn contributor_by_slug(&self, slug: &str) -> StoreResult<Contributor>;
+    async fn articles_by_contributor(
+        &self,
+        contributor: &Contributor,
+        page: Page,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+
+    async fn source_by_slug(&self, slug: &str) -> StoreResult<Source>;
+    async fn articles_from_source(
+        &self,
+        source: &Source,
+        page: Page,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+
+    /// Whether the article is live: the only articles whose views count.
+    async fn is_live(&self, article: ArticleId, now: Timestamp) -> StoreResult<bool>;
+
+    /// Every live article, for the view counter's cache.
+    async fn live_article_ids(&self, now: Timestamp) -> StoreResult<Vec<ArticleId>>;
+}

@@ -1,0 +1,486 @@
+//! Articles, listings, and what they are filed under.
+
+use gazette_domain::{ArticleId, ArticleStatus, ArticleSummary, SourceInput};
+use jiff::{SignedDuration, Timestamp};
+
+use super::{Check, Ctx, add, at, check, now, sample};
+use crate::{Page, StoreError};
+
+pub(super) fn checks() -> Vec<Check> {
+    vec![
+        check!(Articles, save_and_read_back),
+        check!(Articles, resave_updates_not_duplicates),
+        check!(Articles, slug_collisions_get_suffixes),
+        check!(Articles, a_wanted_slug_is_kept_or_suffixed),
+        check!(Articles, drafts_are_hidden),
+        check!(Articles, scheduled_stories_wait_for_their_time),
+        check!(Articles, latest_is_newest_first_and_paged),
+        check!(Articles, sections_nest_and_list),
+        check!(Articles, contributors_and_sources_are_shared),
+        check!(Articles, source_sites_are_kept_as_given),
+        check!(Articles, invalid_input_stores_nothing),
+        check!(Articles, unknown_slugs_are_not_found),
+        check!(Articles, batches_save_all_or_nothing),
+        check!(Articles, summaries_by_id_and_first_publication),
+        check!(Articles, liveness_follows_the_clock_given),
+        check!(Articles, non_ascii_text_round_trips),
+    ]
+}
+
+async fn save_and_read_back(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let input = sample(
+        "k1",
+        "Council Approves New Harbour Wall",
+        at(2025, 11, 25, 9),
+    );
+    let saved = store.save_article(&input, now()).await.unwrap();
+    assert!(saved.created);
+    assert_eq!(saved.slug.as_str(), "council-approves-new-harbour-wall");
+
+    let a = store
+        .article_by_slug(saved.slug.as_str(), now())
+        .await
+        .unwrap();
+    assert_eq!(a.id, saved.id);
+    assert_eq!(a.headline, input.headline);
+    assert_eq!(a.standfirst, input.standfirst);
+    assert_eq!(a.body_html, input.body_html);
+    assert_eq!(a.language, "en");
+    assert_eq!(a.status, ArticleStatus::Published);
+    assert_eq!(a.published_at, input.published_at, "instant and zone kept");
+    assert_eq!(
+        a.updated_at.timestamp(),
+        now(),
+        "the update time is the `now` given"
+    );
+    assert_eq!(
+        a.sections
+            .iter()
+            .map(|s| s.name.clone())
+            .collect::<Vec<_>>(),
+        input.sections,
+        "sections in order"
+    );
+    assert_eq!(a.sections[0].slug.as_str(), "harbour-coast");
+    assert_eq!(a.tags[0].name, "Ferries");
+    assert_eq!(
+        a.contributors
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Ani Hakobyan", "Mher Sargsyan"]
+    );
+    assert_eq!(a.credit, input.credit);
+    assert_eq!(
+        a.posting_account.as_ref().map(|x| x.name.as_str()),
+        Some("The Meridian Desk")
+    );
+    assert_eq!(a.dateline.place.as_deref(), Some("PORT ELLIS"));
+    assert_eq!(
+        a.dateline
+            .sources
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Meridian Wire", "Coast Radio"]
+    );
+    assert_eq!(a.related_headlines, input.related_headlines);
+    assert_eq!(a.footer, input.footer);
+    assert_eq!(a.counters.legacy_views, 62);
+    assert_eq!(a.counters.legacy_comments, 4);
+    assert_eq!(a.counters.views, 0);
+}
+
+async fn resave_updates_not_duplicates(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let mut input = sample("k1", "First Headline", at(2025, 11, 25, 9));
+    let first = store.save_article(&input, now()).await.unwrap();
+    input.headline = "Corrected Headline".into();
+    input.sections = vec!["Sports".into()];
+    input.contributors = vec!["Lilit Ghazaryan".into()];
+    input.legacy_views = 70;
+    let later = now() + SignedDuration::from_hours(1);
+    let second = store.save_article(&input, later).await.unwrap();
+    assert!(!second.created);
+    assert_eq!(second.id, first.id);
+    assert_eq!(second.slug, first.slug, "the URL does not move on update");
+    assert_eq!(store.count_published(now()).await.unwrap(), 1);
+    let a = store
+        .article_by_slug(first.slug.as_str(), now())
+        .await
+        .unwrap();
+    assert_eq!(a.headline, "Corrected Headline");
+    assert_eq!(a.sections.len(), 1);
+    assert_eq!(a.sections[0].name, "Sports");
+    assert_eq!(a.contributors.len(), 1);
+    assert_eq!(a.counters.legacy_views, 70);
+    assert_eq!(a.updated_at.timestamp(), later);
+}
+
+async fn slug_collisions_get_suffixes(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let mut slugs = Vec::new();
+    for (i, key) in ["a", "b", "c"].into_iter().enumerate() {
+        let saved = store
+            .save_article(
+                &sample(key, "Same Headline", at(2025, 11, 25 + i as i8, 9)),
+                now(),
+            )
+            .await
+            .unwrap();
+        slugs.push(saved.slug.to_string());
+    }
+    assert_eq!(
+        slugs,
+        ["same-headline", "same-headline-2", "same-headline-3"]
+    );
+    // A slug that merely starts the same is not a collision.
+    let other = store
+        .save_article(
+            &sample("d", "Same Headline Again", at(2025, 11, 28, 9)),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(other.slug.as_str(), "same-headline-again");
+    let fourth = store
+        .save_article(&sample("e", "Same Headline", at(2025, 11, 29, 9)), now())
+        .await
+        .unwrap();
+    assert_eq!(fourth.slug.as_str(), "same-headline-4");
+    assert_eq!(store.count_published(now()).await.unwrap(), 5);
+}
+
+async fn a_wanted_slug_is_kept_or_suffixed(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let mut input = sample("w1", "Any Headline", at(2025, 11, 25, 9));
+    input.slug = Some(gazette_domain::Slug::parse("harbour-wall").unwrap());
+    let first = store.save_article(&input, now()).await.unwrap();
+    assert_eq!(first.slug.as_str(), "harbour-wall");
+    input.import_key = Some("w2".into());
+    let second = store.save_article(&input, now()).await.unwrap();
+    assert_eq!(second.slug.as_str(), "harbour-wall-2");
+}
+
+async fn drafts_are_hidden(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let mut input = sample("d", "A Draft", at(2025, 11, 25, 9));
+    input.status = ArticleStatus::Draft;
+    let saved = store.save_article(&input, now()).await.unwrap();
+    assert!(matches!(
+        store.article_by_slug(saved.slug.as_str(), now()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        store
+            .latest_articles(Page::new(1, 10), now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.count_published(now()).await.unwrap(), 0);
+    assert_eq!(store.first_published_at(now()).await.unwrap(), None);
+}
+
+async fn scheduled_stories_wait_for_their_time(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let publish = at(2025, 11, 25, 9);
+    let saved = store
+        .save_article(&sample("s", "Scheduled", publish.clone()), now())
+        .await
+        .unwrap();
+    let before = publish.timestamp() - SignedDuration::from_secs(1);
+    let slug = saved.slug.as_str();
+    assert!(matches!(
+        store.article_by_slug(slug, before).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.count_published(before).await.unwrap(), 0);
+    assert!(
+        store
+            .latest_articles(Page::new(1, 10), before)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .article_by_slug(slug, publish.timestamp())
+            .await
+            .is_ok()
+    );
+    assert_eq!(store.count_published(publish.timestamp()).await.unwrap(), 1);
+}
+
+fn heads(v: &[ArticleSummary]) -> Vec<String> {
+    v.iter().map(|a| a.headline.clone()).collect()
+}
+
+async fn latest_is_newest_first_and_paged(ctx: &Ctx) {
+    let store = &*ctx.store;
+    for day in 1..=5 {
+        add(
+            store,
+            &format!("k{day}"),
+            &format!("Story {day}"),
+            at(2025, 11, day, 9),
+        )
+        .await;
+    }
+    let page = |n| store.latest_articles(Page::new(n, 2), now());
+    let (first, second, third) = (
+        page(1).await.unwrap(),
+        page(2).await.unwrap(),
+        page(3).await.unwrap(),
+    );
+    assert_eq!(heads(&first), ["Story 5", "Story 4"]);
+    assert_eq!(heads(&second), ["Story 3", "Story 2"]);
+    assert_eq!(heads(&third), ["Story 1"]);
+    assert!(page(4).await.unwrap().is_empty());
+    let s = &first[0];
+    assert_eq!(s.section.as_ref().unwrap().name, "Harbour & Coast");
+    assert_eq!(s.contributors.len(), 2);
+    assert_eq!(s.contributors[0].name, "Ani Hakobyan", "bylines in order");
+    assert_eq!(s.counters.legacy_views, 62);
+}
+
+async fn sections_nest_and_list(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let parent = store.ensure_section("Community", None).await.unwrap();
+    let child = store
+        .ensure_section("Obituaries", Some("Community"))
+        .await
+        .unwrap();
+    assert_eq!(child.parent, Some(parent.id));
+    let again = store
+        .ensure_section("Obituaries", Some("Community"))
+        .await
+        .unwrap();
+    assert_eq!(again.id, child.id, "ensure_section is idempotent");
+
+    let mut input = sample("s1", "In A Section", at(2025, 11, 25, 9));
+    input.sections = vec!["Obituaries".into()];
+    store.save_article(&input, now()).await.unwrap();
+    add(store, "s2", "Elsewhere", at(2025, 11, 26, 9)).await;
+
+    let all = store.sections().await.unwrap();
+    let names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+    for want in [
+        "Community",
+        "Obituaries",
+        "Harbour & Coast",
+        "International",
+    ] {
+        assert!(names.contains(&want), "{want} in {names:?}");
+    }
+    let parent_at = names.iter().position(|n| *n == "Community").unwrap();
+    let child_at = names.iter().position(|n| *n == "Obituaries").unwrap();
+    assert!(parent_at < child_at, "parents before children: {names:?}");
+    let obits = store.section_by_slug("obituaries").await.unwrap();
+    let listed = store
+        .articles_in_section(&obits, Page::new(1, 10), now())
+        .await
+        .unwrap();
+    assert_eq!(heads(&listed), ["In A Section"]);
+}
+
+async fn contributors_and_sources_are_shared(ctx: &Ctx) {
+    let store = &*ctx.store;
+    add(store, "c1", "One", at(2025, 11, 25, 9)).await;
+    let mut other = sample("c2", "Two", at(2025, 11, 26, 9));
+    other.contributors = vec!["Ani Hakobyan".into()];
+    other.sources = vec![SourceInput::named("Meridian Wire")];
+    store.save_article(&other, now()).await.unwrap();
+    let mut third = sample("c3", "Three", at(2025, 11, 27, 9));
+    third.contributors = vec!["Someone Else".into()];
+    third.sources = vec![];
+    store.save_article(&third, now()).await.unwrap();
+
+    let ani = store.contributor_by_slug("ani-hakobyan").await.unwrap();
+    assert_eq!(ani.name, "Ani Hakobyan");
+    let by_ani = store
+        .articles_by_contributor(&ani, Page::new(1, 10), now())
+        .await
+        .unwrap();
+    assert_eq!(heads(&by_ani), ["Two", "One"]);
+    // Re-dated, a story moves in its contributor's listing.
+    let mut first = sample("c1", "One", at(2025, 11, 28, 9));
+    first.contributors = vec!["Ani Hakobyan".into()];
+    store.save_article(&first, now()).await.unwrap();
+    let by_ani = store
+        .articles_by_contributor(&ani, Page::new(1, 10), now())
+        .await
+        .unwrap();
+    assert_eq!(heads(&by_ani), ["One", "Two"]);
+    let radio = store.source_by_slug("coast-radio").await.unwrap();
+    let from_radio = store
+        .articles_from_source(&radio, Page::new(1, 10), now())
+        .await
+        .unwrap();
+    assert_eq!(from_radio.len(), 1);
+    let wire = store.source_by_slug("meridian-wire").await.unwrap();
+    assert_eq!(
+        store
+            .articles_from_source(&wire, Page::new(1, 10), now())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+async fn source_sites_are_kept_as_given(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let mut input = sample("u", "Sourced", at(2025, 11, 25, 9));
+    input.sources = vec![
+        SourceInput {
+            name: "Panorama.am".into(),
+            url: None,
+        },
+        SourceInput {
+            name: "Coast Radio".into(),
+            url: Some("https://radio.example".into()),
+        },
+    ];
+    store.save_article(&input, now()).await.unwrap();
+    let panorama = store.source_by_slug("panorama-am").await.unwrap();
+    assert_eq!(panorama.url, None, "the store guesses nothing");
+    let radio = store.source_by_slug("coast-radio").await.unwrap();
+    assert_eq!(radio.url.as_deref(), Some("https://radio.example"));
+    // A later story naming the source without a site keeps the site known.
+    let mut again = sample("u2", "Sourced Again", at(2025, 11, 26, 9));
+    again.sources = vec![SourceInput {
+        name: "Coast Radio".into(),
+        url: None,
+    }];
+    store.save_article(&again, now()).await.unwrap();
+    let radio = store.source_by_slug("coast-radio").await.unwrap();
+    assert_eq!(radio.url.as_deref(), Some("https://radio.example"));
+}
+
+async fn invalid_input_stores_nothing(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let mut input = sample("bad", "  ", at(2025, 11, 25, 9));
+    assert!(matches!(
+        store.save_article(&input, now()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    input.headline = "Fine".into();
+    input.status = ArticleStatus::Published;
+    input.published_at = None;
+    assert!(matches!(
+        store.save_article(&input, now()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(store.count_published(now()).await.unwrap(), 0);
+    assert!(
+        store.sections().await.unwrap().is_empty(),
+        "no half-saved relations"
+    );
+}
+
+async fn unknown_slugs_are_not_found(ctx: &Ctx) {
+    let store = &*ctx.store;
+    for r in [
+        store.article_by_slug("nope", now()).await.map(|_| ()),
+        store.section_by_slug("nope").await.map(|_| ()),
+        store.contributor_by_slug("nope").await.map(|_| ()),
+        store.source_by_slug("nope").await.map(|_| ()),
+        store.article_by_slug("", now()).await.map(|_| ()),
+        store
+            .article_by_slug("' OR 1=1 --", now())
+            .await
+            .map(|_| ()),
+    ] {
+        assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");
+    }
+}
+
+async fn batches_save_all_or_nothing(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let good: Vec<_> = (0..3)
+        .map(|i| sample(&format!("b{i}"), &format!("Batch {i}"), at(2025, 11, 25, 9)))
+        .collect();
+    let saved = store.save_articles(&good, now()).await.unwrap();
+    assert_eq!(saved.len(), 3);
+    assert!(saved.iter().all(|s| s.created));
+    assert_eq!(store.count_published(now()).await.unwrap(), 3);
+    let bad = vec![
+        sample("b9", "Fine", at(2025, 11, 25, 9)),
+        sample("b10", " ", at(2025, 11, 25, 9)),
+    ];
+    assert!(store.save_articles(&bad, now()).await.is_err());
+    assert_eq!(
+        store.count_published(now()).await.unwrap(),
+        3,
+        "the batch was rolled back"
+    );
+    let again = store.save_articles(&good, now()).await.unwrap();
+    assert!(again.iter().all(|s| !s.created), "re-saving updates");
+    // The same key twice in one batch is one article.
+    let twice = vec![
+        sample("t", "Twice", at(2025, 11, 25, 9)),
+        sample("t", "Twice, Corrected", at(2025, 11, 25, 9)),
+    ];
+    let saved = store.save_articles(&twice, now()).await.unwrap();
+    assert_eq!(saved[0].id, saved[1].id);
+    assert_eq!(store.count_published(now()).await.unwrap(), 4);
+}
+
+async fn summaries_by_id_and_first_publication(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let a = add(store, "a", "Alpha", at(2025, 10, 1, 9)).await;
+    let b = add(store, "b", "Beta", at(2025, 11, 1, 9)).await;
+    let mut got = store.summaries(&[b, a, ArticleId(987_654)]).await.unwrap();
+    got.sort_by_key(|s| s.id);
+    assert_eq!(heads(&got), ["Alpha", "Beta"]);
+    assert!(store.summaries(&[]).await.unwrap().is_empty());
+    assert_eq!(
+        store.first_published_at(now()).await.unwrap(),
+        Some(at(2025, 10, 1, 9).timestamp())
+    );
+}
+
+async fn liveness_follows_the_clock_given(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let a = add(store, "a", "Live", at(2025, 11, 24, 9)).await;
+    let mut draft = sample("d", "Draft", at(2025, 11, 24, 9));
+    draft.status = ArticleStatus::Draft;
+    let d = store.save_article(&draft, now()).await.unwrap().id;
+    let f = add(store, "f", "Future", at(2026, 7, 1, 9)).await;
+    assert!(store.is_live(a, now()).await.unwrap());
+    assert!(!store.is_live(d, now()).await.unwrap());
+    assert!(
+        !store.is_live(f, now()).await.unwrap(),
+        "scheduled is not live yet"
+    );
+    assert!(!store.is_live(ArticleId(999_999), now()).await.unwrap());
+    assert_eq!(store.live_article_ids(now()).await.unwrap(), [a]);
+    let later: Timestamp = "2026-07-02T00:00:00Z".parse().unwrap();
+    assert!(store.is_live(f, later).await.unwrap());
+    let mut ids = store.live_article_ids(later).await.unwrap();
+    ids.sort();
+    assert_eq!(ids, [a, f]);
+}
+
+async fn non_ascii_text_round_trips(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let mut input = sample(
+        "hy",
+        "Երևանը խնդրում է ԱՄՆ-ի օգնությունը",
+        at(2025, 11, 25, 9),
+    );
+    input.contributors = vec!["Շողիկ Գալստյան".into()];
+    input.sections = vec!["Հայաստան".into()];
+    input.body_html = "<p>Բարև — «ողջույն» 😀 \u{0}</p>".replace('\u{0}', "");
+    let saved = store.save_article(&input, now()).await.unwrap();
+    let a = store
+        .article_by_slug(saved.slug.as_str(), now())
+        .await
+        .unwrap();
+    assert_eq!(a.headline, input.headline);
+    assert_eq!(a.body_html, input.body_html);
+    assert_eq!(a.contributors[0].name, "Շողիկ Գալստյան");
+    assert!(saved.slug.as_str().is_ascii());
+}

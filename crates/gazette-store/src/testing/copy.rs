@@ -1,0 +1,185 @@
+//! Moving a newsroom between stores, table by table.
+
+use gazette_domain::{CommentStatus, IsoWeek, NewComment};
+use jiff::civil::date;
+
+use super::{Check, Ctx, add, at, check, now, sample, views::views};
+use crate::{CopyTable, ImportedComment, Page, Store};
+
+pub(super) fn checks() -> Vec<Check> {
+    vec![
+        check!(Copy, a_copy_holds_every_row_and_keeps_working),
+        check!(Copy, paging_through_a_table_reads_each_row_once),
+    ]
+}
+
+/// A small newsroom with something in every copied table.
+async fn fill(store: &dyn Store) {
+    // A child section created before its parent: the parent gets the
+    // higher id, and must still be copied first.
+    let mut obit = sample("o", "An Obituary", at(2025, 11, 20, 9));
+    obit.sections = vec!["Obituaries".into()];
+    store.save_article(&obit, now()).await.unwrap();
+    store
+        .ensure_section("Obituaries", Some("Community"))
+        .await
+        .unwrap();
+    let a = add(store, "a", "Harbour Story", at(2025, 11, 24, 9)).await;
+    let b = add(store, "b", "Ferry Story", at(2025, 11, 25, 9)).await;
+    let root = store
+        .import_comments(&[ImportedComment {
+            comment: NewComment {
+                article: a,
+                parent: None,
+                author_name: "Reader".into(),
+                author_email: Some("r@example.org".into()),
+                body_html: "<p>Root</p>".into(),
+                fingerprint: "root".into(),
+            },
+            status: CommentStatus::Approved,
+            created_at: now(),
+        }])
+        .await
+        .unwrap()[0];
+    let reply = store
+        .add_comment(
+            &NewComment {
+                article: a,
+                parent: Some(root),
+                author_name: "Other".into(),
+                author_email: None,
+                body_html: "<p>Reply</p>".into(),
+                fingerprint: "reply".into(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    store
+        .set_comment_status(reply.id, CommentStatus::Approved)
+        .await
+        .unwrap();
+    store
+        .add_views(&[
+            views(a, date(2025, 11, 24), 5),
+            views(b, date(2025, 11, 25), 3),
+        ])
+        .await
+        .unwrap();
+    let week: IsoWeek = "2025-W48".parse().unwrap();
+    store
+        .freeze_ranking(week, &[(a, 5), (b, 3)], "node", now())
+        .await
+        .unwrap();
+    store.secret("site", &[1, 2, 3, 0, 255]).await.unwrap();
+}
+
+async fn copy_all(from: &dyn Store, to: &dyn Store, batch: u32) {
+    for table in CopyTable::ALL {
+        let mut offset = 0;
+        loop {
+            let rows = from.copy_out(table, offset, batch).await.unwrap();
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                assert_eq!(row.len(), table.columns().len(), "{table:?}");
+            }
+            to.copy_in(table, &rows)
+                .await
+                .unwrap_or_else(|e| panic!("{table:?}: {}", e.detail()));
+            offset += rows.len() as u64;
+        }
+    }
+    to.copy_finish().await.unwrap();
+}
+
+async fn a_copy_holds_every_row_and_keeps_working(ctx: &Ctx) {
+    let source = &*ctx.store;
+    fill(source).await;
+    let target = ctx.another().await;
+    copy_all(source, &*target, 2).await;
+    for table in CopyTable::ALL {
+        let n = source.copy_count(table).await.unwrap();
+        assert!(n > 0, "the sample fills {table:?}");
+        assert_eq!(target.copy_count(table).await.unwrap(), n, "{table:?}");
+        let a = source.copy_out(table, 0, 1000).await.unwrap();
+        let b = target.copy_out(table, 0, 1000).await.unwrap();
+        assert_eq!(a, b, "{table:?} rows are equal");
+    }
+    // The copy serves as the original did.
+    let story = target
+        .article_by_slug("harbour-story", now())
+        .await
+        .unwrap();
+    assert_eq!(story.counters.views, 5);
+    assert_eq!(story.counters.comments, 2);
+    assert_eq!(target.approved_comments(story.id).await.unwrap().len(), 2);
+    let week: IsoWeek = "2025-W48".parse().unwrap();
+    assert_eq!(target.frozen_ranking(week).await.unwrap().unwrap().len(), 2);
+    assert_eq!(
+        target.secret("site", b"other").await.unwrap(),
+        [1, 2, 3, 0, 255]
+    );
+    // New rows get new ids after the copied ones.
+    let new = target
+        .save_article(&sample("n", "After The Copy", at(2025, 11, 26, 9)), now())
+        .await
+        .unwrap();
+    assert!(new.created);
+    let c = target
+        .add_comment(
+            &NewComment {
+                article: new.id,
+                parent: None,
+                author_name: "New".into(),
+                author_email: None,
+                body_html: "<p>n</p>".into(),
+                fingerprint: "n".into(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(c.id.0 > 2);
+    target.ensure_section("After", None).await.unwrap();
+    assert_eq!(
+        target
+            .latest_articles(Page::new(1, 10), now())
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+}
+
+async fn paging_through_a_table_reads_each_row_once(ctx: &Ctx) {
+    let store = &*ctx.store;
+    for i in 0..7 {
+        add(
+            store,
+            &format!("k{i}"),
+            &format!("Story {i}"),
+            at(2025, 11, 20, 9),
+        )
+        .await;
+    }
+    let mut seen = Vec::new();
+    let mut offset = 0;
+    loop {
+        let rows = store
+            .copy_out(CopyTable::Articles, offset, 3)
+            .await
+            .unwrap();
+        if rows.is_empty() {
+            break;
+        }
+        offset += rows.len() as u64;
+        seen.extend(rows);
+    }
+    assert_eq!(seen.len(), 7);
+    let mut ids: Vec<_> = seen.iter().map(|r| r[0].clone()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 7);
+    assert_eq!(store.copy_count(CopyTable::Articles).await.unwrap(), 7);
+}
