@@ -12,6 +12,7 @@
 pub mod articles;
 mod clock;
 pub mod comments;
+pub mod copy;
 pub mod jobs;
 pub mod rankings;
 pub mod views;
@@ -86,6 +87,7 @@ pub struct Core {
     site_secret: Vec<u8>,
     changes: broadcast::Sender<Change>,
     weeks_frozen: AtomicU64,
+    holds_jobs_lease: std::sync::atomic::AtomicBool,
 }
 
 impl Core {
@@ -111,6 +113,7 @@ impl Core {
             site_secret,
             changes,
             weeks_frozen: AtomicU64::new(0),
+            holds_jobs_lease: Default::default(),
             store,
             newsroom,
             clock,
@@ -217,6 +220,11 @@ impl Core {
         let _ = self.changes.send(change);
     }
 
+    /// Whether this node held the jobs lease at its last try.
+    pub fn holds_jobs_lease(&self) -> bool {
+        self.holds_jobs_lease.load(Ordering::Relaxed)
+    }
+
     /// Weeks this node has frozen since it started.
     pub fn weeks_frozen(&self) -> u64 {
         self.weeks_frozen.load(Ordering::Relaxed)
@@ -226,11 +234,12 @@ impl Core {
     /// can take) the lease. Returns whether it did.
     pub async fn run_leased_jobs(&self) -> StoreResult<bool> {
         let now = self.now();
-        if !self
+        let held = self
             .store
             .try_lease(JOBS_LEASE, &self.config.node, self.config.lease_ttl, now)
-            .await?
-        {
+            .await?;
+        self.holds_jobs_lease.store(held, Ordering::Relaxed);
+        if !held {
             return Ok(false);
         }
         let tz = &self.newsroom.time_zone;
@@ -259,6 +268,7 @@ impl Core {
     /// Gives the jobs lease up (at a graceful stop), so another node takes
     /// over at once.
     pub async fn release_leases(&self) -> StoreResult<()> {
+        self.holds_jobs_lease.store(false, Ordering::Relaxed);
         self.store
             .release_lease(JOBS_LEASE, &self.config.node)
             .await

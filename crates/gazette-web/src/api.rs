@@ -227,11 +227,15 @@ pub async fn metrics(
          gazette_views_counted_elsewhere_total {}\n\
          # HELP gazette_weeks_frozen_total Weeks this node froze since start.\n\
          # TYPE gazette_weeks_frozen_total counter\n\
-         gazette_weeks_frozen_total {}\n",
+         gazette_weeks_frozen_total {}\n\
+         # HELP gazette_jobs_lease_held Whether this node runs the background jobs now.\n\
+         # TYPE gazette_jobs_lease_held gauge\n\
+         gazette_jobs_lease_held {}\n",
         s.written,
         s.pending,
         s.duplicates_across_nodes,
         core.weeks_frozen(),
+        u8::from(core.holds_jobs_lease()),
     ));
     Ok((
         [(

@@ -47,19 +47,6 @@ pub async fn demo(
 ) -> anyhow::Result<ExitCode> {
     let mut config = Config::load(over)?;
     app::init_logging(&config);
-    let fresh = match config.database()? {
-        Database::Sqlite(path) => !path.is_file(),
-        Database::Postgres(_) => false,
-    };
-    if fresh {
-        app::prepare_data_dir(&config.data_dir)?;
-        let file = Config::config_file_in(&config.data_dir);
-        if !file.exists() && over.config_file.is_none() {
-            std::fs::write(&file, demo::CONFIG)
-                .with_context(|| format!("cannot write {}", file.display()))?;
-            config = Config::load(over)?;
-        }
-    }
     // Bind before generating, so a taken port is reported at once.
     let listener = if serve {
         Some(app::bind(&config).await?)
@@ -67,8 +54,24 @@ pub async fn demo(
         None
     };
     let store = app::open_store(&config, true).await?;
+    let empty = store
+        .count_published(jiff::Timestamp::now())
+        .await
+        .map_err(store_err)?
+        == 0;
+    if empty {
+        // A new demo newsroom gets the demo's settings (its name, its
+        // time zone), unless the user has a configuration already.
+        let file = Config::config_file_in(&config.data_dir);
+        if !file.exists() && over.config_file.is_none() {
+            app::prepare_data_dir(&config.data_dir)?;
+            std::fs::write(&file, demo::CONFIG)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            config = Config::load(over)?;
+        }
+    }
     let core = app::core(&config, store.clone()).await?;
-    if store.count_published(core.now()).await.map_err(store_err)? == 0 {
+    if empty {
         eprintln!(
             "Generating a demo newsroom of {articles} articles in {} …",
             config.database()?.describe()
@@ -327,5 +330,78 @@ pub async fn top(over: &Overrides, week: Option<&str>, json: bool) -> anyhow::Re
             );
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gazette store copy --from URL --to URL`.
+pub async fn store_copy(over: &Overrides, from: &str, to: &str) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+
+    use indicatif::{ProgressBar, ProgressStyle};
+
+    let config = Config::load(over)?;
+    let (from_db, to_db) = (
+        Database::parse(from).context("--from")?,
+        Database::parse(to).context("--to")?,
+    );
+    if from_db == to_db {
+        anyhow::bail!("--from and --to name the same database");
+    }
+    let source = app::open_database(&from_db, &config.data_dir, false)
+        .await
+        .context("--from")?;
+    let target = app::open_database(&to_db, &config.data_dir, true)
+        .await
+        .context("--to")?;
+    eprintln!(
+        "Copying {} ({}) into {} ({}) …",
+        from_db.describe(),
+        source.engine(),
+        to_db.describe(),
+        target.engine()
+    );
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{msg:>22} [{bar:30}] {pos}/{len} rows  {per_sec}  eta {eta}",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    let mut current = None;
+    let started = std::time::Instant::now();
+    let copied = gazette_core::copy::copy_newsroom(&*source, &*target, |table, done, total| {
+        if current != Some(table) {
+            if let Some(prev) = current
+                && !terminal
+            {
+                eprintln!("  {} copied", gazette_store::CopyTable::name(prev));
+            }
+            current = Some(table);
+            bar.set_message(table.name());
+            bar.set_length(total);
+        }
+        bar.set_position(done);
+    })
+    .await;
+    bar.finish_and_clear();
+    source.close().await;
+    target.close().await;
+    let reports = copied?;
+    println!("{:<26} {:>10}  checksum", "table", "rows");
+    for r in &reports {
+        println!("{:<26} {:>10}  {}", r.table.name(), r.rows, r.checksum);
+    }
+    println!(
+        "Copied and checked {} tables, {} rows, in {:.1} s: every table's rows and checksum match.",
+        reports.len(),
+        reports.iter().map(|r| r.rows).sum::<u64>(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -46,6 +46,28 @@ pub struct Config {
     pub newsroom: NewsroomConfig,
     pub views: ViewsConfig,
     pub comments: CommentsConfig,
+    pub jobs: JobsConfig,
+}
+
+/// Background jobs that one node at a time runs (freezing weeks,
+/// forgetting yesterday's readers).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsConfig {
+    /// Seconds between runs on the node that holds the jobs lease.
+    pub interval_seconds: u64,
+    /// Seconds a lease lasts unrenewed: when its node dies, another takes
+    /// the jobs over after at most this long.
+    pub lease_seconds: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            interval_seconds: 10,
+            lease_seconds: 30,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -134,6 +156,7 @@ impl Default for Config {
             newsroom: NewsroomConfig::default(),
             views: ViewsConfig::default(),
             comments: CommentsConfig::default(),
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -241,6 +264,19 @@ impl Config {
         }
         self.trusted_proxies()?;
         self.database()?;
+        if !(1..=600).contains(&self.jobs.interval_seconds) {
+            bail!(
+                "jobs.interval_seconds is {}; use 1 to 600",
+                self.jobs.interval_seconds
+            );
+        }
+        if self.jobs.lease_seconds < 2 * self.jobs.interval_seconds || self.jobs.lease_seconds > 3600 {
+            bail!(
+                "jobs.lease_seconds is {}; use at least twice jobs.interval_seconds ({}) and at most 3600, so that a live node always renews its lease in time",
+                self.jobs.lease_seconds,
+                self.jobs.interval_seconds
+            );
+        }
         if self.api_token.is_some() && self.api_token_file.is_some() {
             bail!("set api_token or api_token_file, not both");
         }
@@ -335,6 +371,8 @@ impl Config {
             },
             comments_per_hour: self.comments.per_hour,
             flush_interval: std::time::Duration::from_millis(self.views.flush_interval_ms),
+            job_interval: std::time::Duration::from_secs(self.jobs.interval_seconds),
+            lease_ttl: jiff::SignedDuration::from_secs(self.jobs.lease_seconds as i64),
             ..gazette_core::CoreConfig::default()
         })
     }

@@ -83,6 +83,26 @@ enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Move a newsroom between databases.
+    Store {
+        #[command(subcommand)]
+        action: StoreAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreAction {
+    /// Copy every story, count, comment and frozen ranking from one database
+    /// into an empty one (SQLite to PostgreSQL or back), then check each
+    /// table's rows and checksum. Stop the site (or copy a backup) first.
+    Copy {
+        /// The newsroom to copy: sqlite:///path/gazette.db or postgres://user:password@host/db
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// An empty database to copy into (created if a SQLite file is missing).
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -201,5 +221,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
         Command::Top { week, json } => commands::top(&over, week.as_deref(), json).await,
+        Command::Store {
+            action: StoreAction::Copy { from, to },
+        } => commands::store_copy(&over, &from, &to).await,
     }
 }

@@ -2,10 +2,9 @@
 //! count up, SIGTERM under load loses no accepted view, and the CLI
 //! moderates and ranks.
 
+use gazette_testkit::{Engine, engines};
 use std::time::Duration;
 
-use gazette_store::ArticleStore;
-use gazette_store_sqlite::SqliteStore;
 
 use crate::util::{Newsroom, seed_file, stderr, stdout};
 
@@ -25,9 +24,8 @@ fn beacon_of(html: &str) -> String {
     html[at..at + html[at..].find('"').unwrap()].to_owned()
 }
 
-#[tokio::test]
-async fn the_seed_shows_its_imported_counts_and_counts_up_when_read() {
-    let n = Newsroom::new();
+engines!(the_seed_shows_its_imported_counts_and_counts_up_when_read, |engine: Engine| async move {
+    let n = Newsroom::on(engine).await;
     let seed = seed_file();
     assert!(
         n.run(&["import", "text", seed.to_str().unwrap()])
@@ -63,11 +61,10 @@ async fn the_seed_shows_its_imported_counts_and_counts_up_when_read() {
         html.contains(r#"<span class="n">63</span> views"#),
         "62 imported + 1 read"
     );
-}
+});
 
-#[tokio::test]
-async fn sigterm_under_load_loses_no_accepted_view() {
-    let mut n = Newsroom::new();
+engines!(sigterm_under_load_loses_no_accepted_view, |engine: Engine| async move {
+    let mut n = Newsroom::on(engine).await;
     n.env.push((
         "GAZETTE_VIEWS__CLIENT_IP_HEADER".into(),
         "X-Forwarded-For".into(),
@@ -122,9 +119,7 @@ async fn sigterm_under_load_loses_no_accepted_view() {
     assert!(status.success(), "graceful exit, got {status}");
     assert!(accepted > 100, "the load ran ({accepted} accepted)");
 
-    let store = SqliteStore::open(&n.data_dir().join("gazette.db"), false)
-        .await
-        .unwrap();
+    let store = n.store().await;
     let a = store
         .article_by_slug(
             ARTICLE.trim_start_matches("/articles/"),
@@ -134,11 +129,10 @@ async fn sigterm_under_load_loses_no_accepted_view() {
         .unwrap();
     assert_eq!(a.counters.views, accepted, "every accepted hit was written");
     assert_eq!(a.counters.legacy_views, 62);
-}
+});
 
-#[tokio::test]
-async fn comments_and_top_from_the_command_line() {
-    let n = Newsroom::new();
+engines!(comments_and_top_from_the_command_line, |engine: Engine| async move {
+    let n = Newsroom::on(engine).await;
     assert!(
         n.run(&["demo", "--no-serve", "--articles", "40"])
             .status
@@ -217,4 +211,4 @@ async fn comments_and_top_from_the_command_line() {
         "{}",
         stderr(&out)
     );
-}
+});

@@ -1,10 +1,10 @@
 //! The README's first command: a generated newsroom that looks real.
 
+use gazette_testkit::{Engine, engines};
 use crate::util::{Newsroom, stderr};
 
-#[tokio::test]
-async fn demo_newsroom_is_full_and_served() {
-    let n = Newsroom::new();
+engines!(demo_newsroom_is_full_and_served, |engine: Engine| async move {
+    let n = Newsroom::on(engine).await;
     let server = n.spawn(&["demo", "--listen", "127.0.0.1:0", "--articles", "500"]);
     let (status, home) = server.get("/").await;
     assert_eq!(status, 200);
@@ -39,7 +39,7 @@ async fn demo_newsroom_is_full_and_served() {
         "{}",
         stderr(&out)
     );
-}
+});
 
 #[test]
 fn demo_reports_what_it_made() {

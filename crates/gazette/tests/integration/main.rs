@@ -4,5 +4,7 @@
 mod cli;
 mod counts;
 mod demo;
+mod multinode;
 mod seed_page;
+mod store_copy;
 mod util;

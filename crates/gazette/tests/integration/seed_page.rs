@@ -1,6 +1,7 @@
 //! The foundation issue's acceptance test: import the seed capture, serve
 //! it, and find every element of the seed page on the article page.
 
+use gazette_testkit::{Engine, engines};
 use jiff::{Timestamp, tz::TimeZone};
 
 use gazette_domain::IsoWeek;
@@ -13,9 +14,8 @@ fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
 
-#[tokio::test]
-async fn seed_article_page_shows_every_element() {
-    let n = Newsroom::new();
+engines!(seed_article_page_shows_every_element, |engine: Engine| async move {
+    let n = Newsroom::on(engine).await;
     let seed = seed_file();
     let out = n.run(&["import", "text", seed.to_str().unwrap()]);
     assert!(out.status.success(), "import failed: {}", stderr(&out));
@@ -98,11 +98,10 @@ async fn seed_article_page_shows_every_element() {
         assert_eq!(status, 200, "{page}");
         assert!(body.contains(ARTICLE), "{page} links the story");
     }
-}
+});
 
-#[tokio::test]
-async fn reimport_updates_and_bad_files_store_nothing() {
-    let n = Newsroom::new();
+engines!(reimport_updates_and_bad_files_store_nothing, |engine: Engine| async move {
+    let n = Newsroom::on(engine).await;
     let seed = seed_file();
     for _ in 0..2 {
         let out = n.run(&["import", "text", seed.to_str().unwrap()]);
@@ -129,4 +128,4 @@ async fn reimport_updates_and_bad_files_store_nothing() {
     assert_eq!(count(&home, ARTICLE), 1, "one article, not three");
     let (status, _) = server.get("/articles/no-such-story").await;
     assert_eq!(status, 404);
-}
+});

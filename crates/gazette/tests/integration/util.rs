@@ -4,8 +4,14 @@ use std::{
     io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Child, Command, Output, Stdio},
+    sync::Arc,
     time::Duration,
 };
+
+use gazette_store::Store;
+use gazette_store_postgres::PgStore;
+use gazette_store_sqlite::SqliteStore;
+use gazette_testkit::Engine;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_gazette");
 
@@ -14,15 +20,46 @@ pub fn seed_file() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed/000_11f0587ccdb99305.txt")
 }
 
-/// A newsroom in a temporary data directory.
+/// A newsroom in a temporary data directory, on SQLite or on a fresh
+/// PostgreSQL database.
 pub struct Newsroom {
     pub dir: tempfile::TempDir,
     pub env: Vec<(String, String)>,
+    pub engine: Engine,
+    pub db: Option<gazette_store_postgres::testing::TestDb>,
 }
 
 impl Newsroom {
+    /// A newsroom on `engine` (checked available by `engines!`).
+    pub async fn on(engine: Engine) -> Self {
+        let mut n = Self::new();
+        n.engine = engine;
+        if engine == Engine::Postgres {
+            let db = gazette_testkit::fresh_postgres_database()
+                .await
+                .expect("a PostgreSQL test server");
+            n.env.push(("GAZETTE_DATABASE_URL".into(), db.url()));
+            n.db = Some(db);
+        }
+        n
+    }
+
+    /// The newsroom's store, opened as the binary opens it.
+    pub async fn store(&self) -> Arc<dyn Store> {
+        match &self.db {
+            Some(db) => Arc::new(PgStore::connect(&db.url()).await.unwrap()),
+            None => Arc::new(
+                SqliteStore::open(&self.data_dir().join("gazette.db"), false)
+                    .await
+                    .unwrap(),
+            ),
+        }
+    }
+
     pub fn new() -> Self {
         Newsroom {
+            engine: Engine::Sqlite,
+            db: None,
             dir: tempfile::tempdir().unwrap(),
             env: vec![
                 (
