@@ -38,10 +38,7 @@ pub enum CopyError {
         target_sum: String,
     },
     #[error("{table}: {error}")]
-    Store {
-        table: &'static str,
-        error: String,
-    },
+    Store { table: &'static str, error: String },
 }
 
 fn at(table: CopyTable) -> impl Fn(StoreError) -> CopyError {
@@ -146,9 +143,7 @@ pub async fn copy_newsroom(
         }
         sums.push((table, sum));
     }
-    to.copy_finish()
-        .await
-        .map_err(at(CopyTable::Articles))?;
+    to.copy_finish().await.map_err(at(CopyTable::Articles))?;
     let mut reports = Vec::new();
     for (table, source) in sums {
         let target = checksum_of(to, table).await.map_err(at(table))?;
@@ -210,7 +205,11 @@ mod tests {
         let (from, to) = (open("a.db").await, open("b.db").await);
         for i in 0..30 {
             from.save_article(
-                &testing::sample(&format!("k{i}"), &format!("Story {i}"), testing::at(2025, 11, 25, 9)),
+                &testing::sample(
+                    &format!("k{i}"),
+                    &format!("Story {i}"),
+                    testing::at(2025, 11, 25, 9),
+                ),
                 testing::now(),
             )
             .await

@@ -367,11 +367,9 @@ pub async fn store_copy(over: &Overrides, from: &str, to: &str) -> anyhow::Resul
         ProgressBar::hidden()
     };
     bar.set_style(
-        ProgressStyle::with_template(
-            "{msg:>22} [{bar:30}] {pos}/{len} rows  {per_sec}  eta {eta}",
-        )
-        .expect("a valid template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{msg:>22} [{bar:30}] {pos}/{len} rows  {per_sec}  eta {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
     );
     let mut current = None;
     let started = std::time::Instant::now();

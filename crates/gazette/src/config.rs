@@ -270,7 +270,9 @@ impl Config {
                 self.jobs.interval_seconds
             );
         }
-        if self.jobs.lease_seconds < 2 * self.jobs.interval_seconds || self.jobs.lease_seconds > 3600 {
+        if self.jobs.lease_seconds < 2 * self.jobs.interval_seconds
+            || self.jobs.lease_seconds > 3600
+        {
             bail!(
                 "jobs.lease_seconds is {}; use at least twice jobs.interval_seconds ({}) and at most 3600, so that a live node always renews its lease in time",
                 self.jobs.lease_seconds,

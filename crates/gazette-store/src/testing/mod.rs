@@ -4,7 +4,7 @@
 //! private function that only its area's `checks()` list reaches: a check
 //! written but not listed is dead code, which the workspace's
 //! `clippy -D warnings` refuses, so none can be left off. A backend's tests
-//! call [`conformance_tests!`] with an expression that yields a fresh,
+//! call [`crate::conformance_tests!`] with an expression that yields a fresh,
 //! migrated, empty store ([`Fresh`]), or `None` to skip (PostgreSQL without
 //! `GAZETTE_TEST_POSTGRES_URL`); it becomes one test per area, which runs
 //! every check of the area on its own fresh store and names each one that

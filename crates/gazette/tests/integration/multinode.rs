@@ -124,7 +124,10 @@ async fn two_nodes_on_one_database_act_as_one_site() {
     );
     let weeks = store.frozen_weeks().await.unwrap().len() as u64;
     assert_eq!(fa + fb, weeks, "each week frozen once: A {fa}, B {fb}");
-    assert!(fa == 0 || fb == 0, "one node did the freezing: A {fa}, B {fb}");
+    assert!(
+        fa == 0 || fb == 0,
+        "one node did the freezing: A {fa}, B {fb}"
+    );
 
     // The story everybody reads.
     let (_, home) = a.get("/").await;
@@ -132,14 +135,39 @@ async fn two_nodes_on_one_database_act_as_one_site() {
     let (_, page_a) = a.get(&path).await;
     let beacon = attr(&page_a, "data-hit=\"");
     let slug = path.trim_start_matches("/articles/").to_owned();
-    let views = || async { store.article_by_slug(&slug, jiff::Timestamp::now()).await.unwrap().counters.views };
+    let views = || async {
+        store
+            .article_by_slug(&slug, jiff::Timestamp::now())
+            .await
+            .unwrap()
+            .counters
+            .views
+    };
     let before = views().await;
 
     // N readers on each node add exactly 2N.
     let n_each = 150;
     for i in 0..n_each {
-        assert_eq!(hit(&a, &beacon, &format!("10.1.{}.{}", i / 200, i % 200), FIREFOX).await, 202);
-        assert_eq!(hit(&b, &beacon, &format!("10.2.{}.{}", i / 200, i % 200), FIREFOX).await, 202);
+        assert_eq!(
+            hit(
+                &a,
+                &beacon,
+                &format!("10.1.{}.{}", i / 200, i % 200),
+                FIREFOX
+            )
+            .await,
+            202
+        );
+        assert_eq!(
+            hit(
+                &b,
+                &beacon,
+                &format!("10.2.{}.{}", i / 200, i % 200),
+                FIREFOX
+            )
+            .await,
+            202
+        );
     }
     // One reader whose requests the balancer spreads over both nodes.
     for node in [&a, &b, &a, &b] {
@@ -165,14 +193,21 @@ async fn two_nodes_on_one_database_act_as_one_site() {
         .header("X-Forwarded-For", "10.7.7.7")
         .form(&[
             ("name", "Reader"),
-            ("body", "A comment posted on node B with a form from node A."),
+            (
+                "body",
+                "A comment posted on node B with a form from node A.",
+            ),
             ("ts", &ts),
             ("token", &form_token),
         ])
         .send()
         .await
         .unwrap();
-    assert_eq!(posted.status().as_u16(), 303, "form tokens work on every node");
+    assert_eq!(
+        posted.status().as_u16(),
+        303,
+        "form tokens work on every node"
+    );
     let pending: Vec<serde_json::Value> = http()
         .get(format!("{}/api/comments?status=pending", a.base))
         .bearer_auth(TOKEN)
@@ -199,7 +234,10 @@ async fn two_nodes_on_one_database_act_as_one_site() {
         comments_shown(&html) == comments_before + 1
     })
     .await;
-    assert!(seen.is_some(), "node B shows node A's change within a second");
+    assert!(
+        seen.is_some(),
+        "node B shows node A's change within a second"
+    );
     eprintln!("node B showed the change after {:?}", seen.unwrap());
 
     // Node A dies without a word; node B serves, counts, and takes the
@@ -213,7 +251,10 @@ async fn two_nodes_on_one_database_act_as_one_site() {
     for i in 0..20 {
         assert_eq!(hit(&b, &beacon, &format!("10.3.0.{i}"), FIREFOX).await, 202);
     }
-    let flushed = within(Duration::from_secs(5), || async { views().await == before_b + 20 }).await;
+    let flushed = within(Duration::from_secs(5), || async {
+        views().await == before_b + 20
+    })
+    .await;
     assert!(flushed.is_some(), "node B still flushes");
     let took_over = within(Duration::from_secs(10), || async {
         metric(&b, "gazette_jobs_lease_held").await == 1

@@ -16,7 +16,9 @@ fn stable(html: &str) -> String {
     let end = html.find("</main>").expect("a main element");
     html[start..end]
         .lines()
-        .filter(|l| !l.contains("t=") && !l.contains("name=\"ts\"") && !l.contains("name=\"token\""))
+        .filter(|l| {
+            !l.contains("t=") && !l.contains("name=\"ts\"") && !l.contains("name=\"token\"")
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -34,7 +36,10 @@ fn a_copy_is_checked_and_never_overwrites() {
     let out = n.run(&["store", "copy", "--from", &source, "--to", &target]);
     assert!(out.status.success(), "{}", stderr(&out));
     let report = stdout(&out);
-    assert!(report.contains("every table's rows and checksum match"), "{report}");
+    assert!(
+        report.contains("every table's rows and checksum match"),
+        "{report}"
+    );
     let articles = report
         .lines()
         .find(|l| l.starts_with("articles "))
@@ -60,7 +65,10 @@ fn a_copy_is_checked_and_never_overwrites() {
         &sqlite_url(&n.data_dir().join("other.db")),
     ]);
     assert!(!missing.status.success());
-    assert!(!n.data_dir().join("nope.db").exists(), "never created by accident");
+    assert!(
+        !n.data_dir().join("nope.db").exists(),
+        "never created by accident"
+    );
 }
 
 #[tokio::test]
