@@ -1,6 +1,7 @@
--- View beacons: POST /hit/{id} for a random story in [lo, hi], each request
--- from a new reader (its own X-Forwarded-For address), counting the 202s
--- (views the server accepted). Args: lo hi salt
+-- View beacons: POST to one of the beacon addresses listed in a file (the
+-- /hit/{id}?t=TOKEN each article page carries), each request from a new
+-- reader (its own X-Forwarded-For address), counting the 202s (views the
+-- server accepted). Args: beacons_file salt
 local threads = {}
 local counter = 0
 
@@ -11,9 +12,11 @@ function setup(thread)
 end
 
 function init(args)
-  lo = tonumber(args[1]) or 1
-  hi = tonumber(args[2]) or 1
-  salt = tonumber(args[3]) or 0
+  beacons = {}
+  for line in io.lines(args[1]) do
+    if #line > 0 then table.insert(beacons, line) end
+  end
+  salt = tonumber(args[2]) or 0
   n = 0
   accepted = 0
   math.randomseed(tid * 7919 + salt * 104729)
@@ -25,8 +28,8 @@ function request()
   -- A distinct address per request: thread, salt and counter, spread over 10.0.0.0/8.
   local k = n + tid * 4000000 + salt * 40000000
   local ip = string.format("10.%d.%d.%d", math.floor(k / 65536) % 256, math.floor(k / 256) % 256, k % 256)
-  local id = math.random(lo, hi)
-  return wrk.format("POST", "/hit/" .. id, { ["X-Forwarded-For"] = ip, ["User-Agent"] = ua, ["Content-Length"] = "0" }, nil)
+  return wrk.format("POST", beacons[math.random(1, #beacons)],
+    { ["X-Forwarded-For"] = ip, ["User-Agent"] = ua, ["Content-Length"] = "0" }, nil)
 end
 
 function response(status, headers, body)

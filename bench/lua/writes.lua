@@ -1,9 +1,12 @@
 -- Writes while reads are measured: mostly view beacons from new readers,
 -- and every 20th request a reader's comment on one story.
--- Args: lo hi article_path form_ts form_token
+-- Args: beacons_file article_path form_ts form_token
 function init(args)
-  lo, hi = tonumber(args[1]), tonumber(args[2])
-  article, ts, token = args[3], args[4], args[5]
+  beacons = {}
+  for line in io.lines(args[1]) do
+    if #line > 0 then table.insert(beacons, line) end
+  end
+  article, ts, token = args[2], args[3], args[4]
   n = 0
   ua = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 end
@@ -18,7 +21,7 @@ function request()
       ["X-Forwarded-For"] = ip, ["User-Agent"] = ua,
       ["Content-Type"] = "application/x-www-form-urlencoded" }, body)
   end
-  return wrk.format("POST", "/hit/" .. math.random(lo, hi),
+  return wrk.format("POST", beacons[math.random(1, #beacons)],
     { ["X-Forwarded-For"] = ip, ["User-Agent"] = ua, ["Content-Length"] = "0" }, nil)
 end
 

@@ -9,7 +9,7 @@
 use gazette_store::{CopyRow, CopyTable, CopyValue, Store, StoreError, StoreResult};
 
 /// Rows read and written at a time.
-const BATCH: u32 = 1000;
+const BATCH: u32 = 5000;
 
 /// What was copied of one table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,13 +94,13 @@ impl Checksum {
 /// Reads every row of `table` from `store` into the checksum.
 async fn checksum_of(store: &dyn Store, table: CopyTable) -> StoreResult<Checksum> {
     let mut sum = Checksum::default();
-    let mut offset = 0;
+    let mut last: Option<CopyRow> = None;
     loop {
-        let rows = store.copy_out(table, offset, BATCH).await?;
-        if rows.is_empty() {
+        let rows = store.copy_out(table, last.as_ref(), BATCH).await?;
+        let Some(tail) = rows.last() else {
             return Ok(sum);
-        }
-        offset += rows.len() as u64;
+        };
+        last = Some(tail.clone());
         rows.iter().for_each(|r| sum.add(r));
     }
 }
@@ -126,20 +126,22 @@ pub async fn copy_newsroom(
     for table in CopyTable::ALL {
         let total = from.copy_count(table).await.map_err(at(table))?;
         let mut sum = Checksum::default();
-        let mut offset = 0;
+        let mut done = 0;
+        let mut last: Option<CopyRow> = None;
         progress(table, 0, total);
         loop {
             let rows = from
-                .copy_out(table, offset, BATCH)
+                .copy_out(table, last.as_ref(), BATCH)
                 .await
                 .map_err(at(table))?;
-            if rows.is_empty() {
+            let Some(tail) = rows.last() else {
                 break;
-            }
+            };
+            last = Some(tail.clone());
             rows.iter().for_each(|r| sum.add(r));
             to.copy_in(table, &rows).await.map_err(at(table))?;
-            offset += rows.len() as u64;
-            progress(table, offset, total.max(offset));
+            done += rows.len() as u64;
+            progress(table, done, total.max(done));
         }
         sums.push((table, sum));
     }

@@ -11,150 +11,201 @@ use gazette_store::{
 
 use crate::{PgStore, db_err};
 
-fn select_sql(table: CopyTable) -> &'static str {
+/// Every section, parents before children (a parent may have the higher id).
+const SECTIONS: &str = "WITH RECURSIVE tree(id, depth) AS ( \
+       SELECT id, 0 FROM sections WHERE parent_id IS NULL \
+       UNION ALL SELECT s.id, t.depth + 1 FROM sections s JOIN tree t ON s.parent_id = t.id \
+       WHERE t.depth < 64) \
+     SELECT s.id, s.slug, s.name, s.parent_id FROM sections s JOIN tree t ON t.id = s.id \
+     ORDER BY t.depth, s.id";
+
+/// The first page of a table, in key order.
+fn first_sql(table: CopyTable) -> &'static str {
     match table {
         CopyTable::PostingAccounts => {
-            "SELECT id, slug, name FROM posting_accounts ORDER BY id LIMIT $1 OFFSET $2"
-        }
-        CopyTable::Sections => {
-            "WITH RECURSIVE tree(id, depth) AS ( \
-               SELECT id, 0 FROM sections WHERE parent_id IS NULL \
-               UNION ALL SELECT s.id, t.depth + 1 FROM sections s JOIN tree t ON s.parent_id = t.id \
-               WHERE t.depth < 64) \
-             SELECT s.id, s.slug, s.name, s.parent_id FROM sections s JOIN tree t ON t.id = s.id \
-             ORDER BY t.depth, s.id LIMIT $1 OFFSET $2"
+            "SELECT id, slug, name FROM posting_accounts ORDER BY id LIMIT $1"
         }
         CopyTable::Contributors => {
-            "SELECT id, slug, name, bio FROM contributors ORDER BY id LIMIT $1 OFFSET $2"
+            "SELECT id, slug, name, bio FROM contributors ORDER BY id LIMIT $1"
         }
-        CopyTable::Sources => {
-            "SELECT id, slug, name, url FROM sources ORDER BY id LIMIT $1 OFFSET $2"
-        }
-        CopyTable::Tags => "SELECT id, slug, name FROM tags ORDER BY id LIMIT $1 OFFSET $2",
+        CopyTable::Sources => "SELECT id, slug, name, url FROM sources ORDER BY id LIMIT $1",
+        CopyTable::Tags => "SELECT id, slug, name FROM tags ORDER BY id LIMIT $1",
         CopyTable::Articles => {
-            "SELECT id, import_key, slug, headline, standfirst, body_html, language, status, \
-             published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, \
-             footer, views, comments, legacy_views, legacy_comments \
-             FROM articles ORDER BY id LIMIT $1 OFFSET $2"
+            "SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments FROM articles ORDER BY id LIMIT $1"
         }
         CopyTable::ArticleSections => {
-            "SELECT article_id, section_id, position::bigint, published_at FROM article_sections \
-             ORDER BY article_id, section_id LIMIT $1 OFFSET $2"
+            "SELECT article_id, section_id, position::bigint, published_at FROM article_sections ORDER BY article_id, section_id LIMIT $1"
         }
         CopyTable::ArticleContributors => {
-            "SELECT article_id, contributor_id, position::bigint, published_at FROM article_contributors \
-             ORDER BY article_id, contributor_id LIMIT $1 OFFSET $2"
+            "SELECT article_id, contributor_id, position::bigint, published_at FROM article_contributors ORDER BY article_id, contributor_id LIMIT $1"
         }
         CopyTable::ArticleSources => {
-            "SELECT article_id, source_id, position::bigint, published_at FROM article_sources \
-             ORDER BY article_id, source_id LIMIT $1 OFFSET $2"
+            "SELECT article_id, source_id, position::bigint, published_at FROM article_sources ORDER BY article_id, source_id LIMIT $1"
         }
         CopyTable::ArticleTags => {
-            "SELECT article_id, tag_id, position::bigint FROM article_tags \
-             ORDER BY article_id, tag_id LIMIT $1 OFFSET $2"
+            "SELECT article_id, tag_id, position::bigint FROM article_tags ORDER BY article_id, tag_id LIMIT $1"
         }
         CopyTable::ArticleRelated => {
-            "SELECT article_id, position::bigint, headline FROM article_related \
-             ORDER BY article_id, position LIMIT $1 OFFSET $2"
+            "SELECT article_id, position::bigint, headline FROM article_related ORDER BY article_id, position LIMIT $1"
         }
         CopyTable::Comments => {
-            "SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, \
-             status, created_at FROM comments ORDER BY id LIMIT $1 OFFSET $2"
+            "SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM comments ORDER BY id LIMIT $1"
         }
         CopyTable::DailyViews => {
-            "SELECT article_id, to_char(day, 'YYYY-MM-DD'), views FROM article_daily_views \
-             ORDER BY article_id, day LIMIT $1 OFFSET $2"
+            "SELECT article_id, to_char(day, 'YYYY-MM-DD'), views FROM article_daily_views ORDER BY article_id, day LIMIT $1"
         }
         CopyTable::WeeklyViews => {
-            "SELECT week, article_id, published_at, views FROM article_weekly_views \
-             ORDER BY week COLLATE \"C\", article_id LIMIT $1 OFFSET $2"
+            "SELECT week, article_id, published_at, views FROM article_weekly_views ORDER BY week, article_id LIMIT $1"
         }
         CopyTable::FrozenWeeks => {
-            "SELECT week, frozen_at, frozen_by FROM top_stories_weeks_frozen \
-             ORDER BY week COLLATE \"C\" LIMIT $1 OFFSET $2"
+            "SELECT week, frozen_at, frozen_by FROM top_stories_weeks_frozen ORDER BY week LIMIT $1"
         }
         CopyTable::FrozenRankings => {
-            "SELECT week, rank::bigint, article_id, views FROM top_stories_frozen \
-             ORDER BY week COLLATE \"C\", rank LIMIT $1 OFFSET $2"
+            "SELECT week, rank::bigint, article_id, views FROM top_stories_frozen ORDER BY week, rank LIMIT $1"
+        }
+        CopyTable::Secrets => "SELECT name, value FROM secrets ORDER BY name LIMIT $1",
+        CopyTable::Sections => SECTIONS,
+    }
+}
+
+/// The page after a key, in key order.
+fn after_sql(table: CopyTable) -> &'static str {
+    match table {
+        CopyTable::PostingAccounts => {
+            "SELECT id, slug, name FROM posting_accounts WHERE id > $2::bigint ORDER BY id LIMIT $1"
+        }
+        CopyTable::Contributors => {
+            "SELECT id, slug, name, bio FROM contributors WHERE id > $2::bigint ORDER BY id LIMIT $1"
+        }
+        CopyTable::Sources => {
+            "SELECT id, slug, name, url FROM sources WHERE id > $2::bigint ORDER BY id LIMIT $1"
+        }
+        CopyTable::Tags => {
+            "SELECT id, slug, name FROM tags WHERE id > $2::bigint ORDER BY id LIMIT $1"
+        }
+        CopyTable::Articles => {
+            "SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments FROM articles WHERE id > $2::bigint ORDER BY id LIMIT $1"
+        }
+        CopyTable::ArticleSections => {
+            "SELECT article_id, section_id, position::bigint, published_at FROM article_sections WHERE (article_id, section_id) > ($2::bigint, $3::bigint) ORDER BY article_id, section_id LIMIT $1"
+        }
+        CopyTable::ArticleContributors => {
+            "SELECT article_id, contributor_id, position::bigint, published_at FROM article_contributors WHERE (article_id, contributor_id) > ($2::bigint, $3::bigint) ORDER BY article_id, contributor_id LIMIT $1"
+        }
+        CopyTable::ArticleSources => {
+            "SELECT article_id, source_id, position::bigint, published_at FROM article_sources WHERE (article_id, source_id) > ($2::bigint, $3::bigint) ORDER BY article_id, source_id LIMIT $1"
+        }
+        CopyTable::ArticleTags => {
+            "SELECT article_id, tag_id, position::bigint FROM article_tags WHERE (article_id, tag_id) > ($2::bigint, $3::bigint) ORDER BY article_id, tag_id LIMIT $1"
+        }
+        CopyTable::ArticleRelated => {
+            "SELECT article_id, position::bigint, headline FROM article_related WHERE (article_id, position) > ($2::bigint, $3::integer) ORDER BY article_id, position LIMIT $1"
+        }
+        CopyTable::Comments => {
+            "SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM comments WHERE id > $2::bigint ORDER BY id LIMIT $1"
+        }
+        CopyTable::DailyViews => {
+            "SELECT article_id, to_char(day, 'YYYY-MM-DD'), views FROM article_daily_views WHERE (article_id, day) > ($2::bigint, $3::date) ORDER BY article_id, day LIMIT $1"
+        }
+        CopyTable::WeeklyViews => {
+            "SELECT week, article_id, published_at, views FROM article_weekly_views WHERE (week, article_id) > ($2::text, $3::bigint) ORDER BY week, article_id LIMIT $1"
+        }
+        CopyTable::FrozenWeeks => {
+            "SELECT week, frozen_at, frozen_by FROM top_stories_weeks_frozen WHERE week > $2::text ORDER BY week LIMIT $1"
+        }
+        CopyTable::FrozenRankings => {
+            "SELECT week, rank::bigint, article_id, views FROM top_stories_frozen WHERE (week, rank) > ($2::text, $3::integer) ORDER BY week, rank LIMIT $1"
         }
         CopyTable::Secrets => {
-            "SELECT name, value FROM secrets ORDER BY name COLLATE \"C\" LIMIT $1 OFFSET $2"
+            "SELECT name, value FROM secrets WHERE name > $2::text ORDER BY name LIMIT $1"
+        }
+        CopyTable::Sections => SECTIONS,
+    }
+}
+
+/// Loads a batch of rows given as one JSON array of objects keyed by
+/// column: one statement, one round trip. (A `COPY` would send its data and
+/// its end in two writes, and sqlx's connections do not turn Nagle's
+/// algorithm off, so each batch would wait for a delayed ACK.)
+fn insert_sql(table: CopyTable) -> &'static str {
+    match table {
+        CopyTable::PostingAccounts => {
+            "INSERT INTO posting_accounts (id, slug, name) SELECT id, slug, name FROM json_populate_recordset(NULL::posting_accounts, $1::json)"
+        }
+        CopyTable::Sections => {
+            "INSERT INTO sections (id, slug, name, parent_id) SELECT id, slug, name, parent_id FROM json_populate_recordset(NULL::sections, $1::json)"
+        }
+        CopyTable::Contributors => {
+            "INSERT INTO contributors (id, slug, name, bio) SELECT id, slug, name, bio FROM json_populate_recordset(NULL::contributors, $1::json)"
+        }
+        CopyTable::Sources => {
+            "INSERT INTO sources (id, slug, name, url) SELECT id, slug, name, url FROM json_populate_recordset(NULL::sources, $1::json)"
+        }
+        CopyTable::Tags => {
+            "INSERT INTO tags (id, slug, name) SELECT id, slug, name FROM json_populate_recordset(NULL::tags, $1::json)"
+        }
+        CopyTable::Articles => {
+            "INSERT INTO articles (id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments) SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments FROM json_populate_recordset(NULL::articles, $1::json)"
+        }
+        CopyTable::ArticleSections => {
+            "INSERT INTO article_sections (article_id, section_id, position, published_at) SELECT article_id, section_id, position, published_at FROM json_populate_recordset(NULL::article_sections, $1::json)"
+        }
+        CopyTable::ArticleContributors => {
+            "INSERT INTO article_contributors (article_id, contributor_id, position, published_at) SELECT article_id, contributor_id, position, published_at FROM json_populate_recordset(NULL::article_contributors, $1::json)"
+        }
+        CopyTable::ArticleSources => {
+            "INSERT INTO article_sources (article_id, source_id, position, published_at) SELECT article_id, source_id, position, published_at FROM json_populate_recordset(NULL::article_sources, $1::json)"
+        }
+        CopyTable::ArticleTags => {
+            "INSERT INTO article_tags (article_id, tag_id, position) SELECT article_id, tag_id, position FROM json_populate_recordset(NULL::article_tags, $1::json)"
+        }
+        CopyTable::ArticleRelated => {
+            "INSERT INTO article_related (article_id, position, headline) SELECT article_id, position, headline FROM json_populate_recordset(NULL::article_related, $1::json)"
+        }
+        CopyTable::Comments => {
+            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at) SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM json_populate_recordset(NULL::comments, $1::json)"
+        }
+        CopyTable::DailyViews => {
+            "INSERT INTO article_daily_views (article_id, day, views) SELECT article_id, day, views FROM json_populate_recordset(NULL::article_daily_views, $1::json)"
+        }
+        CopyTable::WeeklyViews => {
+            "INSERT INTO article_weekly_views (week, article_id, published_at, views) SELECT week, article_id, published_at, views FROM json_populate_recordset(NULL::article_weekly_views, $1::json)"
+        }
+        CopyTable::FrozenWeeks => {
+            "INSERT INTO top_stories_weeks_frozen (week, frozen_at, frozen_by) SELECT week, frozen_at, frozen_by FROM json_populate_recordset(NULL::top_stories_weeks_frozen, $1::json)"
+        }
+        CopyTable::FrozenRankings => {
+            "INSERT INTO top_stories_frozen (week, rank, article_id, views) SELECT week, rank, article_id, views FROM json_populate_recordset(NULL::top_stories_frozen, $1::json)"
+        }
+        CopyTable::Secrets => {
+            "INSERT INTO secrets (name, value) SELECT name, value FROM json_populate_recordset(NULL::secrets, $1::json)"
         }
     }
 }
 
-/// Every parameter is bound as text and cast to its column's type, so that
-/// one prepared statement serves rows whatever holds NULL.
-fn insert_sql(table: CopyTable) -> &'static str {
-    match table {
-        CopyTable::PostingAccounts => {
-            "INSERT INTO posting_accounts (id, slug, name) VALUES ($1::bigint, $2::text, $3::text)"
-        }
-        CopyTable::Sections => {
-            "INSERT INTO sections (id, slug, name, parent_id) \
-             VALUES ($1::bigint, $2::text, $3::text, $4::bigint)"
-        }
-        CopyTable::Contributors => {
-            "INSERT INTO contributors (id, slug, name, bio) \
-             VALUES ($1::bigint, $2::text, $3::text, $4::text)"
-        }
-        CopyTable::Sources => {
-            "INSERT INTO sources (id, slug, name, url) VALUES ($1::bigint, $2::text, $3::text, $4::text)"
-        }
-        CopyTable::Tags => {
-            "INSERT INTO tags (id, slug, name) VALUES ($1::bigint, $2::text, $3::text)"
-        }
-        CopyTable::Articles => {
-            "INSERT INTO articles (id, import_key, slug, headline, standfirst, body_html, language, \
-             status, published_at, time_zone, updated_at, posting_account_id, credit, \
-             dateline_place, footer, views, comments, legacy_views, legacy_comments) \
-             VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, \
-             $8::text, $9::bigint, $10::text, $11::bigint, $12::bigint, $13::text, $14::text, \
-             $15::text, $16::bigint, $17::bigint, $18::bigint, $19::bigint)"
-        }
-        CopyTable::ArticleSections => {
-            "INSERT INTO article_sections (article_id, section_id, position, published_at) \
-             VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint)"
-        }
-        CopyTable::ArticleContributors => {
-            "INSERT INTO article_contributors (article_id, contributor_id, position, published_at) \
-             VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint)"
-        }
-        CopyTable::ArticleSources => {
-            "INSERT INTO article_sources (article_id, source_id, position, published_at) \
-             VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint)"
-        }
-        CopyTable::ArticleTags => {
-            "INSERT INTO article_tags (article_id, tag_id, position) \
-             VALUES ($1::bigint, $2::bigint, $3::bigint)"
-        }
-        CopyTable::ArticleRelated => {
-            "INSERT INTO article_related (article_id, position, headline) \
-             VALUES ($1::bigint, $2::bigint, $3::text)"
-        }
-        CopyTable::Comments => {
-            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body_html, \
-             fingerprint, status, created_at) VALUES ($1::bigint, $2::bigint, $3::bigint, $4::text, \
-             $5::text, $6::text, $7::text, $8::text, $9::bigint)"
-        }
-        CopyTable::DailyViews => {
-            "INSERT INTO article_daily_views (article_id, day, views) \
-             VALUES ($1::bigint, $2::date, $3::bigint)"
-        }
-        CopyTable::WeeklyViews => {
-            "INSERT INTO article_weekly_views (week, article_id, published_at, views) \
-             VALUES ($1::text, $2::bigint, $3::bigint, $4::bigint)"
-        }
-        CopyTable::FrozenWeeks => {
-            "INSERT INTO top_stories_weeks_frozen (week, frozen_at, frozen_by) \
-             VALUES ($1::text, $2::bigint, $3::text)"
-        }
-        CopyTable::FrozenRankings => {
-            "INSERT INTO top_stories_frozen (week, rank, article_id, views) \
-             VALUES ($1::text, $2::bigint, $3::bigint, $4::bigint)"
-        }
-        CopyTable::Secrets => "INSERT INTO secrets (name, value) VALUES ($1::text, $2::bytea)",
-    }
+/// Rows as the JSON `json_populate_recordset` reads: bytea as `\\x` hex.
+fn rows_json(table: CopyTable, rows: &[CopyRow]) -> String {
+    let columns = table.columns();
+    let objects: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|row| {
+            let mut object = serde_json::Map::new();
+            for (name, v) in columns.iter().zip(row) {
+                let value = match v {
+                    CopyValue::Null => serde_json::Value::Null,
+                    CopyValue::Int(n) => (*n).into(),
+                    CopyValue::Text(s) => s.clone().into(),
+                    CopyValue::Bytes(b) => {
+                        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                        format!("\\x{hex}").into()
+                    }
+                };
+                object.insert((*name).to_owned(), value);
+            }
+            serde_json::Value::Object(object)
+        })
+        .collect();
+    serde_json::Value::Array(objects).to_string()
 }
 
 fn count_sql(table: CopyTable) -> &'static str {
@@ -210,15 +261,33 @@ impl CopyStore for PgStore {
     async fn copy_out(
         &self,
         table: CopyTable,
-        offset: u64,
+        after: Option<&CopyRow>,
         limit: u32,
     ) -> StoreResult<Vec<CopyRow>> {
-        let rows = sqlx::query(select_sql(table))
-            .bind(i64::from(limit))
-            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let rows = match (table, after) {
+            // Sections come whole, in the first page.
+            (CopyTable::Sections, Some(_)) => return Ok(Vec::new()),
+            (CopyTable::Sections, None) => sqlx::query(SECTIONS).fetch_all(&self.pool).await,
+            (_, None) => {
+                sqlx::query(first_sql(table))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+            }
+            (_, Some(last)) => {
+                let mut q = sqlx::query(after_sql(table)).bind(i64::from(limit));
+                for v in &last[..table.key_len()] {
+                    q = match v {
+                        CopyValue::Int(n) => q.bind(*n),
+                        CopyValue::Text(s) => q.bind(s.clone()),
+                        CopyValue::Bytes(b) => q.bind(b.clone()),
+                        CopyValue::Null => q.bind(None::<String>),
+                    };
+                }
+                q.fetch_all(&self.pool).await
+            }
+        }
+        .map_err(db_err)?;
         let width = table.columns().len();
         rows.iter()
             .map(|r| (0..width).map(|i| value(r, i)).collect())
@@ -226,24 +295,15 @@ impl CopyStore for PgStore {
     }
 
     async fn copy_in(&self, table: CopyTable, rows: &[CopyRow]) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        for row in rows {
-            let mut q = sqlx::query(insert_sql(table));
-            for v in row {
-                q = q.bind(match v {
-                    CopyValue::Null => None,
-                    CopyValue::Int(n) => Some(n.to_string()),
-                    CopyValue::Text(s) => Some(s.clone()),
-                    // bytea's hex input form.
-                    CopyValue::Bytes(b) => Some(format!(
-                        "\\x{}",
-                        b.iter().map(|x| format!("{x:02x}")).collect::<String>()
-                    )),
-                });
-            }
-            q.execute(&mut *tx).await.map_err(db_err)?;
+        if rows.is_empty() {
+            return Ok(());
         }
-        tx.commit().await.map_err(db_err)
+        sqlx::query(insert_sql(table))
+            .bind(rows_json(table, rows))
+            .execute(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(())
     }
 
     async fn copy_finish(&self) -> StoreResult<()> {
@@ -260,5 +320,31 @@ impl CopyStore for PgStore {
             sqlx::query(sql).execute(&self.pool).await.map_err(db_err)?;
         }
         self.notify(Change::Everything).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_become_objects_keyed_by_column() {
+        let rows = vec![vec![
+            CopyValue::Text("site".into()),
+            CopyValue::Bytes(vec![0, 255]),
+        ]];
+        assert_eq!(
+            rows_json(CopyTable::Secrets, &rows),
+            r#"[{"name":"site","value":"\\x00ff"}]"#
+        );
+        let rows = vec![vec![
+            CopyValue::Int(7),
+            CopyValue::Null,
+            CopyValue::Text("a\tb".into()),
+        ]];
+        assert_eq!(
+            rows_json(CopyTable::ArticleRelated, &rows),
+            r#"[{"article_id":7,"headline":"a\tb","position":null}]"#
+        );
     }
 }

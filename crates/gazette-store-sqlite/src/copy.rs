@@ -1,4 +1,6 @@
-//! Whole tables in and out, for `gazette store copy`.
+//! Whole tables in and out, for `gazette store copy`. A page of rows
+//! crosses from SQLite as one JSON array, and goes in as one: a row at a
+//! time through sqlx's worker thread costs tens of microseconds each.
 
 use async_trait::async_trait;
 use sqlx::{Row, TypeInfo, ValueRef, sqlite::SqliteRow};
@@ -7,132 +9,181 @@ use gazette_store::{CopyRow, CopyStore, CopyTable, CopyValue, StoreError, StoreR
 
 use crate::{SqliteStore, db_err};
 
-/// The select of a table, in key order (sections parents first).
-fn select_sql(table: CopyTable) -> &'static str {
+/// Every section, parents before children (a parent may have the higher id).
+const SECTIONS: &str = "WITH RECURSIVE tree(id, depth) AS ( \
+       SELECT id, 0 FROM sections WHERE parent_id IS NULL \
+       UNION ALL SELECT s.id, t.depth + 1 FROM sections s JOIN tree t ON s.parent_id = t.id \
+       WHERE t.depth < 64) \
+     SELECT s.id, s.slug, s.name, s.parent_id FROM sections s JOIN tree t ON t.id = s.id \
+     ORDER BY t.depth, s.id";
+
+/// Secrets hold bytes, which JSON cannot: read and written row by row (a
+/// newsroom has a handful).
+const SECRETS_FIRST: &str = "SELECT name, value FROM secrets ORDER BY name LIMIT ?1";
+const SECRETS_AFTER: &str =
+    "SELECT name, value FROM secrets WHERE name > ?2 ORDER BY name LIMIT ?1";
+const SECRETS_INSERT: &str = "INSERT INTO secrets (name, value) VALUES (?1, ?2)";
+
+/// The first page of a table as one JSON array of rows, in key order.
+fn first_sql(table: CopyTable) -> &'static str {
     match table {
         CopyTable::PostingAccounts => {
-            "SELECT id, slug, name FROM posting_accounts ORDER BY id LIMIT ?1 OFFSET ?2"
-        }
-        CopyTable::Sections => {
-            "WITH RECURSIVE tree(id, depth) AS ( \
-               SELECT id, 0 FROM sections WHERE parent_id IS NULL \
-               UNION ALL SELECT s.id, t.depth + 1 FROM sections s JOIN tree t ON s.parent_id = t.id \
-               WHERE t.depth < 64) \
-             SELECT s.id, s.slug, s.name, s.parent_id FROM sections s JOIN tree t ON t.id = s.id \
-             ORDER BY t.depth, s.id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(id, slug, name) ORDER BY id) FROM (SELECT id, slug, name FROM posting_accounts ORDER BY id LIMIT ?1)"
         }
         CopyTable::Contributors => {
-            "SELECT id, slug, name, bio FROM contributors ORDER BY id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(id, slug, name, bio) ORDER BY id) FROM (SELECT id, slug, name, bio FROM contributors ORDER BY id LIMIT ?1)"
         }
         CopyTable::Sources => {
-            "SELECT id, slug, name, url FROM sources ORDER BY id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(id, slug, name, url) ORDER BY id) FROM (SELECT id, slug, name, url FROM sources ORDER BY id LIMIT ?1)"
         }
-        CopyTable::Tags => "SELECT id, slug, name FROM tags ORDER BY id LIMIT ?1 OFFSET ?2",
+        CopyTable::Tags => {
+            "SELECT json_group_array(json_array(id, slug, name) ORDER BY id) FROM (SELECT id, slug, name FROM tags ORDER BY id LIMIT ?1)"
+        }
         CopyTable::Articles => {
-            "SELECT id, import_key, slug, headline, standfirst, body_html, language, status, \
-             published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, \
-             footer, views, comments, legacy_views, legacy_comments \
-             FROM articles ORDER BY id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments) ORDER BY id) FROM (SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments FROM articles ORDER BY id LIMIT ?1)"
         }
         CopyTable::ArticleSections => {
-            "SELECT article_id, section_id, position, published_at FROM article_sections \
-             ORDER BY article_id, section_id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(article_id, section_id, position, published_at) ORDER BY article_id, section_id) FROM (SELECT article_id, section_id, position, published_at FROM article_sections ORDER BY article_id, section_id LIMIT ?1)"
         }
         CopyTable::ArticleContributors => {
-            "SELECT article_id, contributor_id, position, published_at FROM article_contributors \
-             ORDER BY article_id, contributor_id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(article_id, contributor_id, position, published_at) ORDER BY article_id, contributor_id) FROM (SELECT article_id, contributor_id, position, published_at FROM article_contributors ORDER BY article_id, contributor_id LIMIT ?1)"
         }
         CopyTable::ArticleSources => {
-            "SELECT article_id, source_id, position, published_at FROM article_sources \
-             ORDER BY article_id, source_id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(article_id, source_id, position, published_at) ORDER BY article_id, source_id) FROM (SELECT article_id, source_id, position, published_at FROM article_sources ORDER BY article_id, source_id LIMIT ?1)"
         }
         CopyTable::ArticleTags => {
-            "SELECT article_id, tag_id, position FROM article_tags \
-             ORDER BY article_id, tag_id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(article_id, tag_id, position) ORDER BY article_id, tag_id) FROM (SELECT article_id, tag_id, position FROM article_tags ORDER BY article_id, tag_id LIMIT ?1)"
         }
         CopyTable::ArticleRelated => {
-            "SELECT article_id, position, headline FROM article_related \
-             ORDER BY article_id, position LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(article_id, position, headline) ORDER BY article_id, position) FROM (SELECT article_id, position, headline FROM article_related ORDER BY article_id, position LIMIT ?1)"
         }
         CopyTable::Comments => {
-            "SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, \
-             status, created_at FROM comments ORDER BY id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at) ORDER BY id) FROM (SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM comments ORDER BY id LIMIT ?1)"
         }
         CopyTable::DailyViews => {
-            "SELECT article_id, day, views FROM article_daily_views \
-             ORDER BY article_id, day LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(article_id, day, views) ORDER BY article_id, day) FROM (SELECT article_id, day, views FROM article_daily_views ORDER BY article_id, day LIMIT ?1)"
         }
         CopyTable::WeeklyViews => {
-            "SELECT week, article_id, published_at, views FROM article_weekly_views \
-             ORDER BY week, article_id LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(week, article_id, published_at, views) ORDER BY week, article_id) FROM (SELECT week, article_id, published_at, views FROM article_weekly_views ORDER BY week, article_id LIMIT ?1)"
         }
         CopyTable::FrozenWeeks => {
-            "SELECT week, frozen_at, frozen_by FROM top_stories_weeks_frozen \
-             ORDER BY week LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(week, frozen_at, frozen_by) ORDER BY week) FROM (SELECT week, frozen_at, frozen_by FROM top_stories_weeks_frozen ORDER BY week LIMIT ?1)"
         }
         CopyTable::FrozenRankings => {
-            "SELECT week, rank, article_id, views FROM top_stories_frozen \
-             ORDER BY week, rank LIMIT ?1 OFFSET ?2"
+            "SELECT json_group_array(json_array(week, rank, article_id, views) ORDER BY week, rank) FROM (SELECT week, rank, article_id, views FROM top_stories_frozen ORDER BY week, rank LIMIT ?1)"
         }
-        CopyTable::Secrets => "SELECT name, value FROM secrets ORDER BY name LIMIT ?1 OFFSET ?2",
+        CopyTable::Sections | CopyTable::Secrets => {
+            unreachable!("sections and secrets are read row by row")
+        }
     }
 }
 
+/// The page after a key, as one JSON array of rows.
+fn after_sql(table: CopyTable) -> &'static str {
+    match table {
+        CopyTable::PostingAccounts => {
+            "SELECT json_group_array(json_array(id, slug, name) ORDER BY id) FROM (SELECT id, slug, name FROM posting_accounts WHERE id > ?2 ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::Contributors => {
+            "SELECT json_group_array(json_array(id, slug, name, bio) ORDER BY id) FROM (SELECT id, slug, name, bio FROM contributors WHERE id > ?2 ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::Sources => {
+            "SELECT json_group_array(json_array(id, slug, name, url) ORDER BY id) FROM (SELECT id, slug, name, url FROM sources WHERE id > ?2 ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::Tags => {
+            "SELECT json_group_array(json_array(id, slug, name) ORDER BY id) FROM (SELECT id, slug, name FROM tags WHERE id > ?2 ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::Articles => {
+            "SELECT json_group_array(json_array(id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments) ORDER BY id) FROM (SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments FROM articles WHERE id > ?2 ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::ArticleSections => {
+            "SELECT json_group_array(json_array(article_id, section_id, position, published_at) ORDER BY article_id, section_id) FROM (SELECT article_id, section_id, position, published_at FROM article_sections WHERE (article_id, section_id) > (?2, ?3) ORDER BY article_id, section_id LIMIT ?1)"
+        }
+        CopyTable::ArticleContributors => {
+            "SELECT json_group_array(json_array(article_id, contributor_id, position, published_at) ORDER BY article_id, contributor_id) FROM (SELECT article_id, contributor_id, position, published_at FROM article_contributors WHERE (article_id, contributor_id) > (?2, ?3) ORDER BY article_id, contributor_id LIMIT ?1)"
+        }
+        CopyTable::ArticleSources => {
+            "SELECT json_group_array(json_array(article_id, source_id, position, published_at) ORDER BY article_id, source_id) FROM (SELECT article_id, source_id, position, published_at FROM article_sources WHERE (article_id, source_id) > (?2, ?3) ORDER BY article_id, source_id LIMIT ?1)"
+        }
+        CopyTable::ArticleTags => {
+            "SELECT json_group_array(json_array(article_id, tag_id, position) ORDER BY article_id, tag_id) FROM (SELECT article_id, tag_id, position FROM article_tags WHERE (article_id, tag_id) > (?2, ?3) ORDER BY article_id, tag_id LIMIT ?1)"
+        }
+        CopyTable::ArticleRelated => {
+            "SELECT json_group_array(json_array(article_id, position, headline) ORDER BY article_id, position) FROM (SELECT article_id, position, headline FROM article_related WHERE (article_id, position) > (?2, ?3) ORDER BY article_id, position LIMIT ?1)"
+        }
+        CopyTable::Comments => {
+            "SELECT json_group_array(json_array(id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at) ORDER BY id) FROM (SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM comments WHERE id > ?2 ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::DailyViews => {
+            "SELECT json_group_array(json_array(article_id, day, views) ORDER BY article_id, day) FROM (SELECT article_id, day, views FROM article_daily_views WHERE (article_id, day) > (?2, ?3) ORDER BY article_id, day LIMIT ?1)"
+        }
+        CopyTable::WeeklyViews => {
+            "SELECT json_group_array(json_array(week, article_id, published_at, views) ORDER BY week, article_id) FROM (SELECT week, article_id, published_at, views FROM article_weekly_views WHERE (week, article_id) > (?2, ?3) ORDER BY week, article_id LIMIT ?1)"
+        }
+        CopyTable::FrozenWeeks => {
+            "SELECT json_group_array(json_array(week, frozen_at, frozen_by) ORDER BY week) FROM (SELECT week, frozen_at, frozen_by FROM top_stories_weeks_frozen WHERE week > ?2 ORDER BY week LIMIT ?1)"
+        }
+        CopyTable::FrozenRankings => {
+            "SELECT json_group_array(json_array(week, rank, article_id, views) ORDER BY week, rank) FROM (SELECT week, rank, article_id, views FROM top_stories_frozen WHERE (week, rank) > (?2, ?3) ORDER BY week, rank LIMIT ?1)"
+        }
+        CopyTable::Sections | CopyTable::Secrets => {
+            unreachable!("sections and secrets are read row by row")
+        }
+    }
+}
+
+/// Rows in as one JSON array bound as a single parameter.
 fn insert_sql(table: CopyTable) -> &'static str {
     match table {
         CopyTable::PostingAccounts => {
-            "INSERT INTO posting_accounts (id, slug, name) VALUES (?1, ?2, ?3)"
+            "INSERT INTO posting_accounts (id, slug, name) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
+        CopyTable::Secrets => unreachable!("secrets are written row by row"),
         CopyTable::Sections => {
-            "INSERT INTO sections (id, slug, name, parent_id) VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO sections (id, slug, name, parent_id) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
         CopyTable::Contributors => {
-            "INSERT INTO contributors (id, slug, name, bio) VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO contributors (id, slug, name, bio) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
-        CopyTable::Sources => "INSERT INTO sources (id, slug, name, url) VALUES (?1, ?2, ?3, ?4)",
-        CopyTable::Tags => "INSERT INTO tags (id, slug, name) VALUES (?1, ?2, ?3)",
+        CopyTable::Sources => {
+            "INSERT INTO sources (id, slug, name, url) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
+        }
+        CopyTable::Tags => {
+            "INSERT INTO tags (id, slug, name) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
+        }
         CopyTable::Articles => {
-            "INSERT INTO articles (id, import_key, slug, headline, standfirst, body_html, language, \
-             status, published_at, time_zone, updated_at, posting_account_id, credit, \
-             dateline_place, footer, views, comments, legacy_views, legacy_comments) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+            "INSERT INTO articles (id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13, value ->> 14, value ->> 15, value ->> 16, value ->> 17, value ->> 18 FROM json_each(?1)"
         }
         CopyTable::ArticleSections => {
-            "INSERT INTO article_sections (article_id, section_id, position, published_at) \
-             VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO article_sections (article_id, section_id, position, published_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
         CopyTable::ArticleContributors => {
-            "INSERT INTO article_contributors (article_id, contributor_id, position, published_at) \
-             VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO article_contributors (article_id, contributor_id, position, published_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
         CopyTable::ArticleSources => {
-            "INSERT INTO article_sources (article_id, source_id, position, published_at) \
-             VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO article_sources (article_id, source_id, position, published_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
         CopyTable::ArticleTags => {
-            "INSERT INTO article_tags (article_id, tag_id, position) VALUES (?1, ?2, ?3)"
+            "INSERT INTO article_tags (article_id, tag_id, position) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
         CopyTable::ArticleRelated => {
-            "INSERT INTO article_related (article_id, position, headline) VALUES (?1, ?2, ?3)"
+            "INSERT INTO article_related (article_id, position, headline) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
         CopyTable::Comments => {
-            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body_html, \
-             fingerprint, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8 FROM json_each(?1)"
         }
         CopyTable::DailyViews => {
-            "INSERT INTO article_daily_views (article_id, day, views) VALUES (?1, ?2, ?3)"
+            "INSERT INTO article_daily_views (article_id, day, views) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
         CopyTable::WeeklyViews => {
-            "INSERT INTO article_weekly_views (week, article_id, published_at, views) \
-             VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO article_weekly_views (week, article_id, published_at, views) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
         CopyTable::FrozenWeeks => {
-            "INSERT INTO top_stories_weeks_frozen (week, frozen_at, frozen_by) VALUES (?1, ?2, ?3)"
+            "INSERT INTO top_stories_weeks_frozen (week, frozen_at, frozen_by) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
         CopyTable::FrozenRankings => {
-            "INSERT INTO top_stories_frozen (week, rank, article_id, views) VALUES (?1, ?2, ?3, ?4)"
+            "INSERT INTO top_stories_frozen (week, rank, article_id, views) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
-        CopyTable::Secrets => "INSERT INTO secrets (name, value) VALUES (?1, ?2)",
     }
 }
 
@@ -177,6 +228,51 @@ fn value(row: &SqliteRow, i: usize) -> StoreResult<CopyValue> {
     })
 }
 
+/// A JSON value of a row as the copy carries it.
+fn from_json(v: &serde_json::Value) -> StoreResult<CopyValue> {
+    Ok(match v {
+        serde_json::Value::Null => CopyValue::Null,
+        serde_json::Value::Number(n) => CopyValue::Int(n.as_i64().ok_or_else(|| {
+            StoreError::other(std::io::Error::other(format!("{n} is not a whole number")))
+        })?),
+        serde_json::Value::String(s) => CopyValue::Text(s.clone()),
+        other => {
+            return Err(StoreError::other(std::io::Error::other(format!(
+                "a copied value cannot be {other}"
+            ))));
+        }
+    })
+}
+
+fn to_json(v: &CopyValue) -> StoreResult<serde_json::Value> {
+    Ok(match v {
+        CopyValue::Null => serde_json::Value::Null,
+        CopyValue::Int(n) => (*n).into(),
+        CopyValue::Text(s) => s.clone().into(),
+        CopyValue::Bytes(_) => {
+            return Err(StoreError::other(std::io::Error::other(
+                "bytes travel row by row, not as JSON",
+            )));
+        }
+    })
+}
+
+/// Binds a row's key (or values) in order.
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    values: &[CopyValue],
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    for v in values {
+        q = match v {
+            CopyValue::Int(n) => q.bind(*n),
+            CopyValue::Text(s) => q.bind(s.clone()),
+            CopyValue::Bytes(b) => q.bind(b.clone()),
+            CopyValue::Null => q.bind(None::<i64>),
+        };
+    }
+    q
+}
+
 #[async_trait]
 impl CopyStore for SqliteStore {
     async fn copy_count(&self, table: CopyTable) -> StoreResult<u64> {
@@ -190,34 +286,88 @@ impl CopyStore for SqliteStore {
     async fn copy_out(
         &self,
         table: CopyTable,
-        offset: u64,
+        after: Option<&CopyRow>,
         limit: u32,
     ) -> StoreResult<Vec<CopyRow>> {
-        let rows = sqlx::query(select_sql(table))
-            .bind(i64::from(limit))
-            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_err)?;
         let width = table.columns().len();
+        let rows = match (table, after) {
+            // Sections come whole, in the first page.
+            (CopyTable::Sections, Some(_)) => return Ok(Vec::new()),
+            (CopyTable::Sections, None) => sqlx::query(SECTIONS).fetch_all(&self.pool).await,
+            (CopyTable::Secrets, None) => {
+                sqlx::query(SECRETS_FIRST)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+            }
+            (CopyTable::Secrets, Some(last)) => {
+                bind_all(
+                    sqlx::query(SECRETS_AFTER).bind(i64::from(limit)),
+                    &last[..1],
+                )
+                .fetch_all(&self.pool)
+                .await
+            }
+            (_, after) => {
+                let q = match after {
+                    None => sqlx::query_scalar(first_sql(table)).bind(i64::from(limit)),
+                    Some(last) => {
+                        let mut q = sqlx::query_scalar(after_sql(table)).bind(i64::from(limit));
+                        for v in &last[..table.key_len()] {
+                            q = match v {
+                                CopyValue::Int(n) => q.bind(*n),
+                                CopyValue::Text(s) => q.bind(s.clone()),
+                                CopyValue::Bytes(b) => q.bind(b.clone()),
+                                CopyValue::Null => q.bind(None::<i64>),
+                            };
+                        }
+                        q
+                    }
+                };
+                let json: String = q.fetch_one(&self.pool).await.map_err(db_err)?;
+                let rows: Vec<Vec<serde_json::Value>> =
+                    serde_json::from_str(&json).map_err(StoreError::other)?;
+                return rows
+                    .iter()
+                    .map(|r| {
+                        if r.len() != width {
+                            return Err(StoreError::other(std::io::Error::other(
+                                "a copied row has the wrong width",
+                            )));
+                        }
+                        r.iter().map(from_json).collect()
+                    })
+                    .collect();
+            }
+        }
+        .map_err(db_err)?;
         rows.iter()
             .map(|r| (0..width).map(|i| value(r, i)).collect())
             .collect()
     }
 
     async fn copy_in(&self, table: CopyTable, rows: &[CopyRow]) -> StoreResult<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.write().await?;
-        for row in rows {
-            let mut q = sqlx::query(insert_sql(table));
-            for v in row {
-                q = match v {
-                    CopyValue::Null => q.bind(None::<i64>),
-                    CopyValue::Int(n) => q.bind(*n),
-                    CopyValue::Text(s) => q.bind(s.clone()),
-                    CopyValue::Bytes(b) => q.bind(b.clone()),
-                };
+        if table == CopyTable::Secrets {
+            for row in rows {
+                bind_all(sqlx::query(SECRETS_INSERT), row)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
             }
-            q.execute(&mut *tx).await.map_err(db_err)?;
+        } else {
+            let json: Vec<Vec<serde_json::Value>> = rows
+                .iter()
+                .map(|r| r.iter().map(to_json).collect())
+                .collect::<StoreResult<_>>()?;
+            sqlx::query(insert_sql(table))
+                .bind(serde_json::to_string(&json).map_err(StoreError::other)?)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
         }
         tx.commit().await.map_err(db_err)
     }

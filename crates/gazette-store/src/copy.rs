@@ -71,6 +71,30 @@ impl CopyTable {
         }
     }
 
+    /// How many leading columns make a row's key: rows are read in key
+    /// order, and a page starts after the key of the last row read.
+    pub fn key_len(self) -> usize {
+        match self {
+            CopyTable::PostingAccounts
+            | CopyTable::Sections
+            | CopyTable::Contributors
+            | CopyTable::Sources
+            | CopyTable::Tags
+            | CopyTable::Articles
+            | CopyTable::Comments
+            | CopyTable::FrozenWeeks
+            | CopyTable::Secrets => 1,
+            CopyTable::ArticleSections
+            | CopyTable::ArticleContributors
+            | CopyTable::ArticleSources
+            | CopyTable::ArticleTags
+            | CopyTable::ArticleRelated
+            | CopyTable::DailyViews
+            | CopyTable::WeeklyViews
+            | CopyTable::FrozenRankings => 2,
+        }
+    }
+
     /// The columns every backend reads and writes, in this order.
     pub fn columns(self) -> &'static [&'static str] {
         match self {
@@ -146,11 +170,13 @@ pub trait CopyStore: Send + Sync + 'static {
     /// Rows in a table.
     async fn copy_count(&self, table: CopyTable) -> StoreResult<u64>;
 
-    /// Up to `limit` rows from `offset`, in the table's key order.
+    /// Up to `limit` rows in the table's key order, after the row `after`
+    /// (the last of the previous page), or from the start. Sections come
+    /// parents first, all in the first page.
     async fn copy_out(
         &self,
         table: CopyTable,
-        offset: u64,
+        after: Option<&CopyRow>,
         limit: u32,
     ) -> StoreResult<Vec<CopyRow>>;
 

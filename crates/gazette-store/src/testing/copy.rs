@@ -76,19 +76,19 @@ async fn fill(store: &dyn Store) {
 
 async fn copy_all(from: &dyn Store, to: &dyn Store, batch: u32) {
     for table in CopyTable::ALL {
-        let mut offset = 0;
+        let mut last: Option<crate::CopyRow> = None;
         loop {
-            let rows = from.copy_out(table, offset, batch).await.unwrap();
+            let rows = from.copy_out(table, last.as_ref(), batch).await.unwrap();
             if rows.is_empty() {
                 break;
             }
+            last = rows.last().cloned();
             for row in &rows {
                 assert_eq!(row.len(), table.columns().len(), "{table:?}");
             }
             to.copy_in(table, &rows)
                 .await
                 .unwrap_or_else(|e| panic!("{table:?}: {}", e.detail()));
-            offset += rows.len() as u64;
         }
     }
     to.copy_finish().await.unwrap();
@@ -103,8 +103,8 @@ async fn a_copy_holds_every_row_and_keeps_working(ctx: &Ctx) {
         let n = source.copy_count(table).await.unwrap();
         assert!(n > 0, "the sample fills {table:?}");
         assert_eq!(target.copy_count(table).await.unwrap(), n, "{table:?}");
-        let a = source.copy_out(table, 0, 1000).await.unwrap();
-        let b = target.copy_out(table, 0, 1000).await.unwrap();
+        let a = source.copy_out(table, None, 1000).await.unwrap();
+        let b = target.copy_out(table, None, 1000).await.unwrap();
         assert_eq!(a, b, "{table:?} rows are equal");
     }
     // The copy serves as the original did.
@@ -155,31 +155,43 @@ async fn a_copy_holds_every_row_and_keeps_working(ctx: &Ctx) {
 
 async fn paging_through_a_table_reads_each_row_once(ctx: &Ctx) {
     let store = &*ctx.store;
+    let mut ids = Vec::new();
     for i in 0..7 {
-        add(
-            store,
-            &format!("k{i}"),
-            &format!("Story {i}"),
-            at(2025, 11, 20, 9),
-        )
-        .await;
+        ids.push(
+            add(
+                store,
+                &format!("k{i}"),
+                &format!("Story {i}"),
+                at(2025, 11, 20, 9),
+            )
+            .await,
+        );
     }
-    let mut seen = Vec::new();
-    let mut offset = 0;
-    loop {
-        let rows = store
-            .copy_out(CopyTable::Articles, offset, 3)
-            .await
-            .unwrap();
-        if rows.is_empty() {
-            break;
+    // Views on several days of several stories: a two-column key.
+    for (n, id) in ids.iter().enumerate() {
+        for d in 1..=(n as i8 % 3 + 1) {
+            store
+                .add_views(&[views(*id, date(2025, 11, 20 + d), 1)])
+                .await
+                .unwrap();
         }
-        offset += rows.len() as u64;
-        seen.extend(rows);
     }
-    assert_eq!(seen.len(), 7);
-    let mut ids: Vec<_> = seen.iter().map(|r| r[0].clone()).collect();
-    ids.dedup();
-    assert_eq!(ids.len(), 7);
-    assert_eq!(store.copy_count(CopyTable::Articles).await.unwrap(), 7);
+    for (table, want) in [(CopyTable::Articles, 7), (CopyTable::DailyViews, 13)] {
+        let mut seen = Vec::new();
+        let mut last: Option<crate::CopyRow> = None;
+        loop {
+            let rows = store.copy_out(table, last.as_ref(), 3).await.unwrap();
+            if rows.is_empty() {
+                break;
+            }
+            assert!(rows.len() <= 3);
+            last = rows.last().cloned();
+            seen.extend(rows);
+        }
+        assert_eq!(seen.len(), want, "{table:?}");
+        let mut keys: Vec<_> = seen.iter().map(|r| r[..table.key_len()].to_vec()).collect();
+        keys.dedup();
+        assert_eq!(keys.len(), want, "each row once: {table:?}");
+        assert_eq!(store.copy_count(table).await.unwrap(), want as u64);
+    }
 }
