@@ -416,3 +416,32 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The comment form's fields, whatever they hold: an answer, never
+        /// a panic; cleaned text keeps no script and no event handler.
+        #[test]
+        fn form_fields_never_panic(name in ".{0,100}", body in ".{0,400}", html in "[<>a-z =\"'/:;&#0-9()]{0,200}") {
+            let _ = valid_name(&name);
+            let _ = valid_email(&name);
+            let _ = count_links(&body);
+            let _ = fingerprint(&body);
+            for text in [&body, &html] {
+                let cleaned = clean(text).to_lowercase();
+                // Every '<' left opens a tag (text's are escaped); no tag
+                // may be a script or carry a handler or a script URL.
+                for tag in cleaned.split('<').skip(1) {
+                    let tag = tag.split('>').next().unwrap_or("");
+                    prop_assert!(!tag.starts_with("script"), "{cleaned}");
+                    prop_assert!(!tag.contains(" on"), "{cleaned}");
+                    prop_assert!(!tag.contains("javascript:"), "{cleaned}");
+                }
+            }
+        }
+    }
+}

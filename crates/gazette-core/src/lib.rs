@@ -88,7 +88,15 @@ pub struct Core {
     changes: broadcast::Sender<Change>,
     weeks_frozen: AtomicU64,
     holds_jobs_lease: std::sync::atomic::AtomicBool,
+    /// How many stories each listing holds, for its pager: a page past the
+    /// last one is refused without a query.
+    listing_counts: std::sync::Mutex<
+        std::collections::HashMap<gazette_store::Listing, (u64, std::time::Instant)>,
+    >,
 }
+
+/// How long a listing's count is trusted (changes clear it at once).
+const LISTING_COUNT_FRESH: Duration = Duration::from_secs(60);
 
 impl Core {
     /// Builds the services; reads (or makes) the newsroom's site secret,
@@ -114,6 +122,7 @@ impl Core {
             changes,
             weeks_frozen: AtomicU64::new(0),
             holds_jobs_lease: Default::default(),
+            listing_counts: Default::default(),
             store,
             newsroom,
             clock,
@@ -169,6 +178,27 @@ impl Core {
             .await
     }
 
+    /// How many live stories a listing holds (cached a minute, and until
+    /// the next change).
+    pub async fn listing_count(&self, listing: gazette_store::Listing) -> StoreResult<u64> {
+        if let Some((n, at)) = self
+            .listing_counts
+            .lock()
+            .expect("listing counts lock")
+            .get(&listing)
+            && at.elapsed() < LISTING_COUNT_FRESH
+        {
+            return Ok(*n);
+        }
+        let n = self.store.count_listed(listing, self.now()).await?;
+        let mut counts = self.listing_counts.lock().expect("listing counts lock");
+        if counts.len() > 100_000 {
+            counts.clear();
+        }
+        counts.insert(listing, (n, std::time::Instant::now()));
+        Ok(n)
+    }
+
     /// Whether an article's views count now.
     pub async fn is_live(&self, article: gazette_domain::ArticleId) -> StoreResult<bool> {
         self.views.is_live(&*self.store, article, self.now()).await
@@ -213,6 +243,10 @@ impl Core {
             Change::Article(_) | Change::Everything => {
                 self.views.forget_live();
                 self.rankings.forget().await;
+                self.listing_counts
+                    .lock()
+                    .expect("listing counts lock")
+                    .clear();
             }
             Change::Comments(_) | Change::Ranking(_) => self.rankings.forget().await,
             Change::Sections => {}

@@ -315,3 +315,40 @@ mod tests {
         assert!(IsoWeek::of_date(date(-9999, 1, 1)).is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text: a week or an error, never a panic; a week prints back
+        /// as what parses to it.
+        #[test]
+        fn any_text_parses_or_is_refused(s in ".{0,24}") {
+            if let Ok(w) = s.parse::<IsoWeek>() {
+                prop_assert_eq!(w.to_string().parse::<IsoWeek>().unwrap(), w);
+            }
+        }
+
+        #[test]
+        fn week_shaped_text_round_trips(y in -20000i32..20000, w in -5i32..60) {
+            let s = format!("{y}-W{w:02}");
+            if let Ok(week) = s.parse::<IsoWeek>() {
+                prop_assert_eq!(week.to_string(), s);
+                let tz = TimeZone::get("Pacific/Kiritimati").unwrap();
+                prop_assert!(week.start(&tz).is_ok() && week.end(&tz).is_ok());
+                let _ = (week.next(), week.previous(), week.offset(i64::from(w) * 1000));
+            }
+        }
+
+        /// Every date jiff knows: a week or an error, never a panic.
+        #[test]
+        fn every_date_has_a_week_or_an_error(days in -3_652_059i64..3_652_059) {
+            let d = Date::new(1970, 1, 1).unwrap().checked_add(jiff::Span::new().days(days));
+            if let Ok(d) = d {
+                let _ = IsoWeek::of_date(d);
+            }
+        }
+    }
+}

@@ -188,16 +188,16 @@ fn split_list(s: &str) -> Vec<String> {
     for chunk in s.split([',', ';']) {
         let mut rest = chunk.trim();
         loop {
-            let lower = rest.to_lowercase();
+            // ASCII lowering keeps every byte offset (full Unicode lowering
+            // does not: the Kelvin sign shrinks, İ grows), and the
+            // separators are ASCII.
+            let lower = rest.to_ascii_lowercase();
             let cut = [" and ", " & "]
                 .iter()
                 .filter_map(|sep| lower.find(sep).map(|i| (i, sep.len())))
                 .min();
             match cut {
-                // `lower` has the same byte offsets as `rest` for the ASCII
-                // separators we look for only if lowering kept lengths;
-                // fall back to no split when it did not.
-                Some((i, len)) if lower.len() == rest.len() => {
+                Some((i, len)) => {
                     push_name(&mut out, &rest[..i]);
                     rest = rest[i + len..].trim();
                 }
@@ -384,10 +384,11 @@ fn parse_byline(text: &str) -> Option<(Vec<String>, Option<String>)> {
     if text.is_empty() {
         return None;
     }
-    // "Special to/for ..." starts the credit.
-    let lower = text.to_lowercase();
+    // "Special to/for ..." starts the credit. ASCII lowering keeps byte
+    // offsets, so `i` is a position in `text` too.
+    let lower = text.to_ascii_lowercase();
     let (names_text, mut credit) = match find_word(&lower, "special") {
-        Some(i) if lower.len() == text.len() => (
+        Some(i) => (
             text[..i].trim().trim_end_matches(',').trim(),
             Some(text[i..].trim().to_owned()),
         ),

@@ -205,12 +205,12 @@ pub fn parse_text_page<S: AsRef<str>>(
         return Err(err(&by, "the posting account after `by`"));
     }
 
-    let views_line = lines.expect("the view count (a whole number)")?;
-    let views = parse_count(&views_line.text)
-        .ok_or_else(|| err(&views_line, "the view count (a whole number)"))?;
-    let comments_line = lines.expect("the comment count (a whole number)")?;
-    let comments = parse_count(&comments_line.text)
-        .ok_or_else(|| err(&comments_line, "the comment count (a whole number)"))?;
+    const VIEWS: &str = "the view count (a whole number up to 9223372036854775807)";
+    const COMMENTS: &str = "the comment count (a whole number up to 9223372036854775807)";
+    let views_line = lines.expect(VIEWS)?;
+    let views = parse_count(&views_line.text).ok_or_else(|| err(&views_line, VIEWS))?;
+    let comments_line = lines.expect(COMMENTS)?;
+    let comments = parse_count(&comments_line.text).ok_or_else(|| err(&comments_line, COMMENTS))?;
 
     let mut paras: Vec<String> = Vec::new();
     let body_start = lines.peek().map_or(lines.last_no + 1, |l| l.no);
@@ -267,12 +267,17 @@ fn parse_header(line: &str) -> Option<(Date, i8)> {
 }
 
 /// "62", "1,234", "1 234".
+/// A count as printed ("1,204"). Counts a database can hold only: at most
+/// `i64::MAX`, so that nothing is stored wrapped round to a negative.
 fn parse_count(s: &str) -> Option<u64> {
     let digits: String = s.chars().filter(|c| !matches!(c, ',' | ' ')).collect();
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok()
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|n| i64::try_from(*n).is_ok())
 }
 
 /// The publication line closing a capture: the posting account's name, or
@@ -363,6 +368,9 @@ The Meridian Courier\n";
         assert_eq!(p.headline, "Council Approves New Harbour Wall");
         assert_eq!(p.account, "The Meridian Desk");
         assert_eq!((p.views, p.comments), (1204, 3));
+        assert_eq!(parse_count("9223372036854775807"), Some(i64::MAX as u64));
+        assert_eq!(parse_count("9223372036854775808"), None, "above i64::MAX");
+        assert_eq!(parse_count("18446744073709551616"), None);
         assert_eq!(p.lead.contributors, ["Ani Hakobyan"]);
         assert_eq!(p.lead.place.as_deref(), Some("PORT ELLIS"));
         assert_eq!(p.lead.sources, ["Meridian Wire"]);

@@ -95,6 +95,14 @@ pub(crate) async fn record_change(
     Ok(())
 }
 
+impl PgStore {
+    /// Waits for queries in flight and closes every connection (also
+    /// `Store::close`).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
 #[async_trait]
 impl Store for PgStore {
     fn engine(&self) -> &'static str {
@@ -102,6 +110,6 @@ impl Store for PgStore {
     }
 
     async fn close(&self) {
-        self.pool.close().await;
+        PgStore::close(self).await;
     }
 }

@@ -477,6 +477,43 @@ impl ArticleStore for SqliteStore {
         Ok(n.max(0) as u64)
     }
 
+    async fn count_listed(
+        &self,
+        listing: gazette_store::Listing,
+        now: Timestamp,
+    ) -> StoreResult<u64> {
+        use gazette_store::Listing as L;
+        let (sql, key) = match listing {
+            L::Latest => (
+                "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?1 \
+                 AND ?2 = 0",
+                0,
+            ),
+            L::Section(id) => (
+                "SELECT COUNT(*) FROM article_sections x JOIN articles a ON a.id = x.article_id \
+                 WHERE x.section_id = ?2 AND x.published_at <= ?1 AND a.status = 'published'",
+                id.0,
+            ),
+            L::Contributor(id) => (
+                "SELECT COUNT(*) FROM article_contributors x JOIN articles a ON a.id = x.article_id \
+                 WHERE x.contributor_id = ?2 AND x.published_at <= ?1 AND a.status = 'published'",
+                id.0,
+            ),
+            L::Source(id) => (
+                "SELECT COUNT(*) FROM article_sources x JOIN articles a ON a.id = x.article_id \
+                 WHERE x.source_id = ?2 AND x.published_at <= ?1 AND a.status = 'published'",
+                id.0,
+            ),
+        };
+        let n: i64 = sqlx::query_scalar(sql)
+            .bind(now.as_second())
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(n.max(0) as u64)
+    }
+
     async fn first_published_at(&self, now: Timestamp) -> StoreResult<Option<Timestamp>> {
         let first: Option<i64> = sqlx::query_scalar(
             "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at <= ?1",

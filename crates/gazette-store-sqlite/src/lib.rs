@@ -163,6 +163,14 @@ pub(crate) fn json_ids(ids: impl Iterator<Item = i64>) -> String {
     out
 }
 
+impl SqliteStore {
+    /// Waits for queries in flight and closes every connection (also
+    /// `Store::close`).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     fn engine(&self) -> &'static str {
@@ -170,6 +178,6 @@ impl Store for SqliteStore {
     }
 
     async fn close(&self) {
-        self.pool.close().await;
+        SqliteStore::close(self).await;
     }
 }

@@ -2,7 +2,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use gazette_domain::{
-    Article, ArticleId, ArticleInput, ArticleSummary, Contributor, Section, Slug, Source,
+    Article, ArticleId, ArticleInput, ArticleSummary, Contributor, ContributorId, Section,
+    SectionId, Slug, Source, SourceId,
 };
 
 use crate::StoreResult;
@@ -34,6 +35,15 @@ impl Page {
             ..self
         }
     }
+}
+
+/// A paged list of live stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Listing {
+    Latest,
+    Section(SectionId),
+    Contributor(ContributorId),
+    Source(SourceId),
 }
 
 /// What `save_article` did.
@@ -75,6 +85,9 @@ pub trait ArticleStore: Send + Sync + 'static {
 
     /// Number of live articles.
     async fn count_published(&self, now: Timestamp) -> StoreResult<u64>;
+
+    /// Number of live articles in a listing.
+    async fn count_listed(&self, listing: Listing, now: Timestamp) -> StoreResult<u64>;
 
     /// The publish time of the oldest live article, if there is one.
     async fn first_published_at(&self, now: Timestamp) -> StoreResult<Option<Timestamp>>;

@@ -78,11 +78,19 @@ pub struct ApiAccess;
 impl FromRequestParts<AppState> for ApiAccess {
     type Rejection = AppError;
 
+    /// A wrong token counts as a failed try of the client's network; after
+    /// a few, the network is locked out for a while (429), right token or
+    /// not.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         if state.config.api_token.is_none() {
             return Err(AppError::Forbidden(
                 "the API is off: set api_token in the configuration".into(),
             ));
+        }
+        let Client(client) = Client::from_request_parts(parts, state).await?;
+        let now = std::time::Instant::now();
+        if !state.throttle.allowed(client, now) {
+            return Err(AppError::TooManyRequests);
         }
         let sent = parts
             .headers
@@ -90,8 +98,14 @@ impl FromRequestParts<AppState> for ApiAccess {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         match sent {
-            Some(t) if is_api_token(state, t) => Ok(ApiAccess),
-            _ => Err(AppError::Unauthorized),
+            Some(t) if is_api_token(state, t) => {
+                state.throttle.succeeded(client);
+                Ok(ApiAccess)
+            }
+            _ => {
+                state.throttle.failed(client, now);
+                Err(AppError::Unauthorized)
+            }
         }
     }
 }

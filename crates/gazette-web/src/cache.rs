@@ -75,6 +75,31 @@ fn cacheable(req: &Request) -> bool {
     reader_page && !personal
 }
 
+/// What decides a cached page: its path, and for listings the page
+/// number. Handlers ignore every other parameter, so `?x=random` must not
+/// make (or miss) an entry of its own. `None`: not answered from the cache
+/// (a `page` that is not a number goes to the handler, which refuses it).
+fn cache_key(uri: &axum::http::Uri) -> Option<String> {
+    let path = uri.path();
+    let mut page = None;
+    for pair in uri.query().unwrap_or("").split('&') {
+        if let Some(p) = pair.strip_prefix("page=") {
+            if page.is_some()
+                || p.is_empty()
+                || p.len() > 6
+                || !p.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            page = Some(p);
+        }
+    }
+    Some(match page {
+        Some(p) => format!("{path}?page={p}"),
+        None => path.to_owned(),
+    })
+}
+
 pub async fn microcache(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let Some(pages) = &state.page_cache.pages else {
         return next.run(req).await;
@@ -86,7 +111,10 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
         .page_cache
         .generation
         .load(std::sync::atomic::Ordering::Relaxed);
-    let key = format!("{generation}:{}", req.uri());
+    let Some(key) = cache_key(req.uri()) else {
+        return next.run(req).await;
+    };
+    let key = format!("{generation}:{key}");
     // One request renders a missing page; the others asking for it at the
     // same moment wait for that one instead of all rendering it at once.
     let rendered = pages
@@ -125,4 +153,26 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
         Err(uncached) => (*uncached).clone(),
     };
     (page.status, page.headers, Body::from(page.body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_page_number_makes_a_new_entry() {
+        let key = |u: &str| cache_key(&u.parse().unwrap());
+        assert_eq!(key("/sections/x").as_deref(), Some("/sections/x"));
+        assert_eq!(
+            key("/sections/x?utm=1&x=random").as_deref(),
+            Some("/sections/x")
+        );
+        assert_eq!(
+            key("/sections/x?x=1&page=3").as_deref(),
+            Some("/sections/x?page=3")
+        );
+        assert_eq!(key("/sections/x?page=abc"), None);
+        assert_eq!(key("/sections/x?page=1&page=2"), None);
+        assert_eq!(key("/sections/x?page=99999999999"), None);
+    }
 }

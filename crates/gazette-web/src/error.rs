@@ -196,3 +196,32 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
         .unwrap_or_else(|| "a handler panicked".to_owned());
     AppError::Internal(format!("panic: {what}")).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_text_never_reaches_a_reader() {
+        let leaked = "UNIQUE constraint failed: articles.slug (SQLITE_CONSTRAINT 2067)";
+        let err: AppError = StoreError::other(std::io::Error::other(leaked.to_owned())).into();
+        let resp = err.into_response();
+        let info = resp.extensions().get::<ErrorInfo>().unwrap();
+        assert_eq!(info.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!info.message.contains("UNIQUE"), "{}", info.message);
+        assert!(
+            info.internal.as_deref().unwrap().contains("UNIQUE"),
+            "logged"
+        );
+        // A conflict carries only the backend's fixed words.
+        let err: AppError =
+            StoreError::Conflict("something with the same name or key is already stored").into();
+        let info = err
+            .into_response()
+            .extensions()
+            .get::<ErrorInfo>()
+            .unwrap()
+            .clone();
+        assert!(!info.message.to_lowercase().contains("constraint"));
+    }
+}

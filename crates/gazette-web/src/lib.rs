@@ -14,13 +14,17 @@ mod client;
 mod error;
 mod forms;
 mod pages;
+mod security;
+mod server;
 mod state;
 mod templates;
+mod throttle;
 pub mod urls;
 mod views;
 
 pub use client::TrustedProxies;
 pub use error::AppError;
+pub use server::{ServerLimits, serve};
 pub use state::{AppState, StartError, WebConfig};
 pub use templates::{TemplateError, Templates};
 
@@ -43,8 +47,13 @@ use urls::route;
 /// URL-encoded, fits. Routes that take less set their own limit.
 const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
-/// Every route of the reader site.
+/// Every route of the reader site, with the middleware every response
+/// goes through.
 pub fn router(state: AppState) -> Router {
+    with_middleware(routes(), state)
+}
+
+fn routes() -> Router<AppState> {
     Router::new()
         .route(route::HOME, get(pages::home::show))
         .route(route::ARTICLE, get(pages::article::show))
@@ -73,6 +82,13 @@ pub fn router(state: AppState) -> Router {
         .route(route::STATIC, get(pages::assets::file))
         .route(route::HEALTH, get(pages::assets::health))
         .fallback(pages::assets::not_found)
+}
+
+/// The middleware, outermost last: tracing, a time limit, a body limit,
+/// the security headers, the page cache, panics made into 500s, and the
+/// error pages.
+fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         // A panic in a handler becomes a 500 (logged and rendered by the
         // error pages around it), never a dropped connection.
         .layer(CatchPanicLayer::custom(error::panic_response))
@@ -84,6 +100,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             cache::microcache,
         ))
+        .layer(middleware::from_fn(security::headers))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -91,4 +108,74 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_and_keeps_the_connection_alive() {
+        let store = std::sync::Arc::new(gazette_store_sqlite_for_tests().await);
+        let newsroom = gazette_domain::Newsroom {
+            name: "Test".into(),
+            base_url: "http://127.0.0.1".into(),
+            time_zone: jiff::tz::TimeZone::UTC,
+            language: "en".into(),
+        };
+        let core = gazette_core::Core::new(
+            store,
+            newsroom,
+            std::sync::Arc::new(gazette_core::SystemClock),
+            gazette_core::CoreConfig::default(),
+        )
+        .await
+        .unwrap();
+        let state = AppState::new(core, WebConfig::default()).unwrap();
+        let app = with_middleware(
+            routes().route(
+                "/boom",
+                get(|| async {
+                    if std::hint::black_box(true) {
+                        panic!("a bug in a handler");
+                    }
+                    "never"
+                }),
+            ),
+            state,
+        );
+        use tower::ServiceExt;
+        let resp = app
+            .clone()
+            .oneshot(
+                axum::http::Request::get("/boom")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 500);
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains("Something went wrong on our side"), "{body}");
+        assert!(
+            !body.contains("a bug in a handler"),
+            "details stay in the log"
+        );
+        let ok = app
+            .oneshot(
+                axum::http::Request::get("/healthz")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+    }
+
+    async fn gazette_store_sqlite_for_tests() -> gazette_store_sqlite::SqliteStore {
+        gazette_store_sqlite::SqliteStore::memory().await.unwrap()
+    }
 }

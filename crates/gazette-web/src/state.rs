@@ -46,6 +46,8 @@ pub struct AppState {
     pub templates: Arc<Templates>,
     pub config: Arc<WebConfig>,
     pub(crate) page_cache: Arc<PageCache>,
+    /// Failed sign-ins and bad API tokens, per network.
+    pub(crate) throttle: Arc<crate::throttle::Throttle>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +78,7 @@ impl AppState {
             config: Arc::new(config),
             core,
             page_cache,
+            throttle: Default::default(),
         })
     }
 

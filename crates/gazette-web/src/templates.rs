@@ -49,6 +49,9 @@ impl Templates {
         let mut env = Environment::new();
         // A typo in a theme must show, not render as an empty string.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Every template is HTML, whatever its file is called: minijinja
+        // would otherwise escape nothing in a theme's `.txt` or `.svg`.
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
         env.set_syntax(
             minijinja::syntax::SyntaxConfig::builder()
                 .trim_blocks(true)
@@ -79,6 +82,10 @@ impl Templates {
                 .map(|(_, s)| TemplateSource::new(*s)))
         });
         env.add_filter("thousands", thousands);
+        env.add_global(
+            "beacon_js",
+            minijinja::Value::from_safe_string(crate::security::BEACON_JS.to_owned()),
+        );
         env.set_formatter(|out, state, value| {
             if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
                 && !value.is_safe()
@@ -186,6 +193,40 @@ mod tests {
             html,
             "<a href=\"/a/b?x=1&amp;y=2\">&lt;script&gt;&quot;O&#39;Neil&quot;&lt;/script&gt;</a>"
         );
+    }
+
+    #[test]
+    fn theme_files_are_escaped_whatever_their_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("partials")).unwrap();
+        std::fs::create_dir_all(dir.path().join("pages")).unwrap();
+        std::fs::write(dir.path().join("partials/line.txt"), "{{ text }}").unwrap();
+        std::fs::write(
+            dir.path().join("partials/icon.svg"),
+            "<svg>{{ text }}</svg>",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("partials/plain"), "{{ text }}").unwrap();
+        std::fs::write(
+            dir.path().join("pages/error.html"),
+            "{% include 'partials/line.txt' %}|{% include 'partials/icon.svg' %}|{% include 'partials/plain' %}",
+        )
+        .unwrap();
+        let t = Templates::new(Some(dir.path().to_owned())).unwrap();
+        let html = t
+            .render(
+                "pages/error.html",
+                minijinja::context! { text => "<img src=x onerror=alert(1)>" },
+            )
+            .unwrap();
+        assert!(!html.contains("<img"), "{html}");
+        assert_eq!(html.matches("&lt;img").count(), 3, "{html}");
+        for name in ["partials/line.txt", "partials/icon.svg"] {
+            let html = t
+                .render(name, minijinja::context! { text => "<b>\"x\"</b>" })
+                .unwrap();
+            assert!(html.contains("&lt;b&gt;&quot;x&quot;"), "{name}: {html}");
+        }
     }
 
     #[test]

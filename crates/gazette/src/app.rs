@@ -1,6 +1,6 @@
 //! Opening a newsroom (data directory, database) and serving it.
 
-use std::{io, net::SocketAddr, path::Path, sync::Arc};
+use std::{io, path::Path, sync::Arc};
 
 use anyhow::{Context, bail};
 use gazette_core::{Core, SystemClock};
@@ -22,10 +22,15 @@ pub fn init_logging(config: &Config) {
         .try_init();
 }
 
-/// Makes sure the data directory exists and can be written to.
+/// Makes sure the data directory exists (created readable by its owner
+/// only: it holds the database and its secrets) and can be written to.
 pub fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
     let hint = "choose another folder with --data-dir or GAZETTE_DATA_DIR";
-    std::fs::create_dir_all(dir).with_context(|| {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).with_context(|| {
         format!(
             "cannot create the data directory {} ({hint})",
             dir.display()
@@ -74,6 +79,7 @@ pub async fn open_database(
                 .await
                 .map_err(|e| anyhow::anyhow!(e.detail()))
                 .with_context(|| format!("cannot open the newsroom database {}", path.display()))?;
+            owner_only(path);
             Ok(Arc::new(store))
         }
         Database::Postgres(url) => {
@@ -89,6 +95,27 @@ pub async fn open_database(
             Ok(Arc::new(store))
         }
     }
+}
+
+/// Makes the database file and its WAL readable by their owner only: they
+/// hold the site secret and readers' comments.
+fn owner_only(db: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = db.as_os_str().to_owned();
+            p.push(suffix);
+            let p = std::path::PathBuf::from(p);
+            if p.exists()
+                && let Err(e) = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))
+            {
+                tracing::warn!(file = %p.display(), error = %e, "cannot make the database private");
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = db;
 }
 
 /// The newsroom's services over `store`, on the system clock.
@@ -128,16 +155,18 @@ pub async fn serve(
     let core = core(config, store.clone()).await?;
     let state = AppState::new(core.clone(), config.web()?).context("cannot start the site")?;
     let background = gazette_core::jobs::start(core.clone());
+    for warning in config.warnings() {
+        tracing::warn!("{warning}");
+        eprintln!("gazette: warning: {warning}");
+    }
     let addr = listener.local_addr()?;
     tracing::info!(listen = %addr, newsroom = %config.newsroom.name, node = %core.config.node, engine = store.engine(), "serving");
     eprintln!(
         "Gazette is serving {} on http://{addr}/",
         config.newsroom.name
     );
-    let app = gazette_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let app = gazette_web::router(state);
+    let served = gazette_web::serve(listener, app, config.server_limits(), shutdown_signal()).await;
     // Requests are done: no hit can arrive any more, so this last write
     // holds every view the server accepted.
     let flushed = background.shutdown().await;

@@ -157,12 +157,11 @@ async fn import_one(core: &Core, file: &std::path::Path) -> anyhow::Result<Strin
         )
     };
     let page = parse_text_page(&text, &known).map_err(located)?;
-    let key = format!(
-        "text:{}",
-        file.file_stem()
-            .unwrap_or(file.as_os_str())
-            .to_string_lossy()
-    );
+    // The file's full path is its identity: importing it again updates
+    // its story, and a file of the same name in another folder is another
+    // story.
+    let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_owned());
+    let key = format!("text:{}", path.display());
     let input = page
         .into_article(key, &newsroom.time_zone, &newsroom.language)
         .map_err(located)?;
@@ -212,16 +211,16 @@ pub async fn comments_pending(over: &Overrides, json: bool) -> anyhow::Result<Ex
                 "#{} on article {} by {}{} at {}{}\n    {}",
                 c.id,
                 c.article,
-                c.author_name,
+                printable(&c.author_name),
                 c.author_email
                     .as_deref()
-                    .map(|e| format!(" <{e}>"))
+                    .map(|e| format!(" <{}>", printable(e)))
                     .unwrap_or_default(),
                 c.created_at,
                 c.parent
                     .map(|p| format!(", replying to #{p}"))
                     .unwrap_or_default(),
-                c.body_html
+                printable(&c.body_html)
             );
         }
         println!(
@@ -400,6 +399,150 @@ pub async fn store_copy(over: &Overrides, from: &str, to: &str) -> anyhow::Resul
         reports.len(),
         reports.iter().map(|r| r.rows).sum::<u64>(),
         started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Text from readers as a terminal can show it safely: control characters
+/// (escape sequences that could rewrite the screen, bells, carriage
+/// returns) are written as `\u{…}`.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `gazette secret rotate`.
+pub async fn rotate_secret(over: &Overrides) -> anyhow::Result<ExitCode> {
+    let config = Config::load(over)?;
+    let store = app::open_store(&config, false).await?;
+    gazette_core::Core::rotate_site_secret(&*store)
+        .await
+        .map_err(store_err)?;
+    store.close().await;
+    println!(
+        "A new site secret is in place. Restart every node: until then they sign with the old one. Open comment forms must be reloaded and staff sign in again."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The SQLite database of the configuration, or why there is none.
+fn sqlite_path(config: &Config, what: &str) -> anyhow::Result<std::path::PathBuf> {
+    match config.database()? {
+        Database::Sqlite(path) => Ok(path),
+        Database::Postgres(_) => anyhow::bail!(
+            "{what} works on SQLite; for PostgreSQL use pg_dump and pg_restore (docs/DEPLOY.md)"
+        ),
+    }
+}
+
+/// `gazette backup FILE`: `VACUUM INTO`, a consistent copy while the site
+/// serves, checked once written.
+pub async fn backup(over: &Overrides, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use gazette_store::ArticleStore;
+    let config = Config::load(over)?;
+    let path = sqlite_path(&config, "backup")?;
+    if file.exists() {
+        anyhow::bail!(
+            "{} exists; a backup never overwrites a file",
+            file.display()
+        );
+    }
+    if !path.is_file() {
+        anyhow::bail!("no newsroom database at {}", path.display());
+    }
+    let store = gazette_store_sqlite::SqliteStore::open(&path, false)
+        .await
+        .map_err(store_err)?;
+    store
+        .backup_to(file)
+        .await
+        .map_err(store_err)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    store.close().await;
+    let copy = gazette_store_sqlite::SqliteStore::open(file, false)
+        .await
+        .map_err(store_err)?;
+    let check = copy.integrity_check().await.map_err(store_err)?;
+    let stories = copy
+        .count_published(jiff::Timestamp::now())
+        .await
+        .map_err(store_err)?;
+    copy.close().await;
+    if check != "ok" {
+        anyhow::bail!("the backup {} is damaged: {check}", file.display());
+    }
+    println!(
+        "Backed up {} to {} ({stories} published stories, integrity ok).",
+        path.display(),
+        file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gazette restore FILE`: checks the backup, keeps the current database
+/// beside it, and puts the backup in its place.
+pub async fn restore(over: &Overrides, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use gazette_store::ArticleStore;
+    let config = Config::load(over)?;
+    let path = sqlite_path(&config, "restore")?;
+    if !file.is_file() {
+        anyhow::bail!("{} is not a file", file.display());
+    }
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::path::Path::new(&wal).exists() {
+        anyhow::bail!(
+            "{} is open (its -wal file is there): stop the server, then restore",
+            path.display()
+        );
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        app::prepare_data_dir(dir)?;
+    }
+    // Work on a copy, so that the backup itself stays as it was.
+    let staged = path.with_extension("db.restoring");
+    let _ = std::fs::remove_file(&staged);
+    std::fs::copy(file, &staged)
+        .with_context(|| format!("cannot copy {} to {}", file.display(), staged.display()))?;
+    let candidate = gazette_store_sqlite::SqliteStore::open(&staged, false)
+        .await
+        .map_err(store_err)
+        .with_context(|| format!("{} is not a Gazette database", file.display()))?;
+    let check = candidate.integrity_check().await.map_err(store_err)?;
+    let stories = candidate
+        .count_published(jiff::Timestamp::now())
+        .await
+        .map_err(store_err)?;
+    candidate.close().await;
+    if check != "ok" {
+        let _ = std::fs::remove_file(&staged);
+        anyhow::bail!(
+            "{} is damaged: {check}; nothing was changed",
+            file.display()
+        );
+    }
+    if path.exists() {
+        let kept = path.with_extension(format!(
+            "db.before-restore-{}",
+            jiff::Timestamp::now().as_second()
+        ));
+        std::fs::rename(&path, &kept)
+            .with_context(|| format!("cannot move {} aside", path.display()))?;
+        println!("The database it replaces is kept as {}.", kept.display());
+    }
+    std::fs::rename(&staged, &path)
+        .with_context(|| format!("cannot put the backup at {}", path.display()))?;
+    println!(
+        "Restored {} to {} ({stories} published stories, integrity ok).",
+        file.display(),
+        path.display()
     );
     Ok(ExitCode::SUCCESS)
 }

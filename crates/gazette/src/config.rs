@@ -47,6 +47,30 @@ pub struct Config {
     pub views: ViewsConfig,
     pub comments: CommentsConfig,
     pub jobs: JobsConfig,
+    pub server: ServerConfig,
+    /// The file the configuration was read from, if any.
+    #[serde(skip)]
+    pub loaded_from: Option<PathBuf>,
+}
+
+/// How connections are served.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Milliseconds a connection has to send a request's headers (also how
+    /// long an idle keep-alive connection stays open).
+    pub header_read_timeout_ms: u64,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            header_read_timeout_ms: 10_000,
+            max_connections: 10_000,
+        }
+    }
 }
 
 /// Background jobs that one node at a time runs (freezing weeks,
@@ -157,6 +181,8 @@ impl Default for Config {
             views: ViewsConfig::default(),
             comments: CommentsConfig::default(),
             jobs: JobsConfig::default(),
+            server: ServerConfig::default(),
+            loaded_from: None,
         }
     }
 }
@@ -207,6 +233,7 @@ impl Config {
                 .context("GAZETTE_DATA_DIR is not a usable path")?,
         };
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        let mut loaded_from = None;
         match &over.config_file {
             Some(file) => {
                 if !file.is_file() {
@@ -216,11 +243,13 @@ impl Config {
                     );
                 }
                 fig = fig.merge(Toml::file_exact(file));
+                loaded_from = Some(file.clone());
             }
             None => {
                 let file = data_dir.join(FILE_NAME);
                 if file.is_file() {
-                    fig = fig.merge(Toml::file_exact(file));
+                    fig = fig.merge(Toml::file_exact(&file));
+                    loaded_from = Some(file);
                 }
             }
         }
@@ -229,10 +258,11 @@ impl Config {
         if let Some(listen) = &over.listen {
             fig = fig.merge(Serialized::default("listen", listen));
         }
-        let config: Config = fig.extract().map_err(|e| {
+        let mut config: Config = fig.extract().map_err(|e| {
             // figment's message names the key and the layer it came from.
             anyhow::anyhow!("invalid configuration: {e}")
         })?;
+        config.loaded_from = loaded_from;
         config.check()?;
         Ok(config)
     }
@@ -282,12 +312,17 @@ impl Config {
         if self.api_token.is_some() && self.api_token_file.is_some() {
             bail!("set api_token or api_token_file, not both");
         }
-        if let Some(t) = &self.api_token
-            && t.trim().len() < 16
-        {
+        if let Some(t) = &self.api_token {
+            check_token(t, "api_token")?;
+        }
+        if !(100..=120_000).contains(&self.server.header_read_timeout_ms) {
             bail!(
-                "api_token is too short; use at least 16 characters (e.g. `openssl rand -hex 24`)"
+                "server.header_read_timeout_ms is {}; use 100 to 120000",
+                self.server.header_read_timeout_ms
             );
+        }
+        if self.server.max_connections == 0 {
+            bail!("server.max_connections is 0; allow at least one connection");
         }
         Ok(())
     }
@@ -298,15 +333,48 @@ impl Config {
             let token = std::fs::read_to_string(file)
                 .with_context(|| format!("cannot read api_token_file {}", file.display()))?;
             let token = token.trim().to_owned();
-            if token.len() < 16 {
-                bail!(
-                    "the token in {} is too short; use at least 16 characters",
-                    file.display()
-                );
-            }
+            check_token(&token, &format!("the token in {}", file.display()))?;
             return Ok(Some(token));
         }
         Ok(self.api_token.clone())
+    }
+
+    /// What is worth a warning at start: a token others can read.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut check = |file: &Path, what: &str| {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                if let Ok(meta) = std::fs::metadata(file)
+                    && meta.permissions().mode() & 0o044 != 0
+                {
+                    out.push(format!(
+                        "{} holds {what} and other users can read it; run `chmod 600 {}`",
+                        file.display(),
+                        file.display()
+                    ));
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = (file, what);
+        };
+        if self.api_token.is_some()
+            && let Some(file) = &self.loaded_from
+        {
+            check(file, "the API token");
+        }
+        if let Some(file) = &self.api_token_file {
+            check(file, "the API token");
+        }
+        if let Some(url) = &self.database_url
+            && url.contains('@')
+            && mask_password(url) != *url
+            && let Some(file) = &self.loaded_from
+        {
+            check(file, "the database password");
+        }
+        out
     }
 
     /// The configuration with secrets masked, for printing.
@@ -352,6 +420,17 @@ impl Config {
             page_cache_ttl: std::time::Duration::from_millis(self.page_cache_ms),
             ..gazette_web::WebConfig::default()
         })
+    }
+
+    /// The limits of the HTTP server.
+    pub fn server_limits(&self) -> gazette_web::ServerLimits {
+        gazette_web::ServerLimits {
+            header_read_timeout: std::time::Duration::from_millis(
+                self.server.header_read_timeout_ms,
+            ),
+            max_connections: self.server.max_connections,
+            ..gazette_web::ServerLimits::default()
+        }
     }
 
     /// How this node runs the newsroom's rules.
@@ -409,6 +488,27 @@ impl Config {
     pub fn config_file_in(dir: &Path) -> PathBuf {
         dir.join(FILE_NAME)
     }
+}
+
+/// The API token of `gazette config example`: a token anyone can read.
+pub const EXAMPLE_TOKEN: &str = "change-me-to-something-long-and-random";
+
+/// Refuses a token that can be guessed: the example's, a short one, or one
+/// of few different characters (`aaaa…`, `12121212…`).
+fn check_token(token: &str, what: &str) -> anyhow::Result<()> {
+    let t = token.trim();
+    let how = "make one with `openssl rand -hex 24`";
+    if t == EXAMPLE_TOKEN {
+        bail!("{what} is the example's token, which anyone can read; {how}");
+    }
+    if t.chars().count() < 24 {
+        bail!("{what} is too short: use at least 24 characters; {how}");
+    }
+    let distinct = t.chars().collect::<std::collections::HashSet<_>>().len();
+    if distinct < 10 {
+        bail!("{what} has only {distinct} different characters, which is easy to guess; {how}");
+    }
+    Ok(())
 }
 
 /// A database, by the scheme of its URL. Only the binary names the
@@ -555,6 +655,25 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn guessable_tokens_are_refused() {
+        for (token, why) in [
+            (EXAMPLE_TOKEN, "example"),
+            ("short-token-1234", "too short"),
+            ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "different characters"),
+            ("12121212121212121212121212", "different characters"),
+        ] {
+            let e = load(&Overrides::default(), &[("GAZETTE_API_TOKEN", token)]).unwrap_err();
+            assert!(e.to_string().contains(why), "{token}: {e}");
+            assert!(e.to_string().contains("openssl rand"), "{e}");
+        }
+        let ok = load(
+            &Overrides::default(),
+            &[("GAZETTE_API_TOKEN", "3f9a1c07d2e84b6a9f0e1d2c3b4a5968")],
+        );
+        assert!(ok.is_ok(), "{ok:?}");
     }
 
     #[test]

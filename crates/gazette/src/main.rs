@@ -83,11 +83,36 @@ enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Take a consistent copy of the newsroom's SQLite database, while the
+    /// site serves. (On PostgreSQL, use pg_dump: see docs/DEPLOY.md.)
+    Backup {
+        /// Where to write the copy; it must not exist yet.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Put a backup taken with `gazette backup` back in place. Stop the
+    /// server first; the database it replaces is kept beside it.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The newsroom's shared secrets.
+    Secret {
+        #[command(subcommand)]
+        action: SecretAction,
+    },
     /// Move a newsroom between databases.
     Store {
         #[command(subcommand)]
         action: StoreAction,
     },
+}
+
+#[derive(Subcommand)]
+enum SecretAction {
+    /// Make a new site secret: comment forms, hit tokens and staff sessions
+    /// signed with the old one stop working once the nodes restart.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -224,5 +249,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Store {
             action: StoreAction::Copy { from, to },
         } => commands::store_copy(&over, &from, &to).await,
+        Command::Backup { file } => commands::backup(&over, &file).await,
+        Command::Restore { file } => commands::restore(&over, &file).await,
+        Command::Secret {
+            action: SecretAction::Rotate,
+        } => commands::rotate_secret(&over).await,
     }
 }

@@ -4,7 +4,7 @@ use gazette_domain::{ArticleId, ArticleStatus, ArticleSummary, SourceInput};
 use jiff::{SignedDuration, Timestamp};
 
 use super::{Check, Ctx, add, at, check, now, sample};
-use crate::{Page, StoreError};
+use crate::{Listing, Page, StoreError};
 
 pub(super) fn checks() -> Vec<Check> {
     vec![
@@ -197,6 +197,10 @@ async fn scheduled_stories_wait_for_their_time(ctx: &Ctx) {
         Err(StoreError::NotFound)
     ));
     assert_eq!(store.count_published(before).await.unwrap(), 0);
+    assert_eq!(
+        store.count_listed(Listing::Latest, before).await.unwrap(),
+        0
+    );
     assert!(
         store
             .latest_articles(Page::new(1, 10), before)
@@ -238,6 +242,7 @@ async fn latest_is_newest_first_and_paged(ctx: &Ctx) {
     assert_eq!(heads(&second), ["Story 3", "Story 2"]);
     assert_eq!(heads(&third), ["Story 1"]);
     assert!(page(4).await.unwrap().is_empty());
+    assert_eq!(store.count_listed(Listing::Latest, now()).await.unwrap(), 5);
     let s = &first[0];
     assert_eq!(s.section.as_ref().unwrap().name, "Harbour & Coast");
     assert_eq!(s.contributors.len(), 2);
@@ -283,6 +288,23 @@ async fn sections_nest_and_list(ctx: &Ctx) {
         .await
         .unwrap();
     assert_eq!(heads(&listed), ["In A Section"]);
+    assert_eq!(
+        store
+            .count_listed(Listing::Section(obits.id), now())
+            .await
+            .unwrap(),
+        1
+    );
+    let international = store.section_by_slug("international").await.unwrap();
+    assert_eq!(
+        store
+            .count_listed(Listing::Section(international.id), now())
+            .await
+            .unwrap(),
+        1,
+        "only live stories: {:?}",
+        international
+    );
 }
 
 async fn contributors_and_sources_are_shared(ctx: &Ctx) {
@@ -313,7 +335,21 @@ async fn contributors_and_sources_are_shared(ctx: &Ctx) {
         .await
         .unwrap();
     assert_eq!(heads(&by_ani), ["One", "Two"]);
+    assert_eq!(
+        store
+            .count_listed(Listing::Contributor(ani.id), now())
+            .await
+            .unwrap(),
+        2
+    );
     let radio = store.source_by_slug("coast-radio").await.unwrap();
+    assert_eq!(
+        store
+            .count_listed(Listing::Source(radio.id), now())
+            .await
+            .unwrap(),
+        1
+    );
     let from_radio = store
         .articles_from_source(&radio, Page::new(1, 10), now())
         .await

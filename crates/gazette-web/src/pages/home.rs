@@ -4,6 +4,7 @@ use axum::{
     extract::{Query, State},
     response::Response,
 };
+use gazette_store::Listing;
 use minijinja::context;
 
 use crate::{
@@ -19,7 +20,7 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let store = state.core.store.clone();
     let now = state.core.now();
-    let (number, stories, has_more) = load_page(&state, &q, |p| async move {
+    let (number, stories, has_more) = load_page(&state, Listing::Latest, &q, |p| async move {
         store.latest_articles(p, now).await
     })
     .await?;

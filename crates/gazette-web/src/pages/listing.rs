@@ -6,7 +6,7 @@ use axum::{
     response::Response,
 };
 use gazette_domain::ArticleSummary;
-use gazette_store::{Page, StoreResult};
+use gazette_store::{Listing, Page, StoreResult};
 use minijinja::context;
 
 use serde::Serialize;
@@ -45,7 +45,8 @@ pub async fn section(
         website: None,
         bio: None,
     };
-    render(&state, subject, Some(&slug), q, |p| async move {
+    let listing = Listing::Section(section.id);
+    render(&state, subject, listing, Some(&slug), q, |p| async move {
         store.articles_in_section(&section, p, now).await
     })
     .await
@@ -66,7 +67,8 @@ pub async fn contributor(
         website: None,
         bio: person.bio.clone(),
     };
-    render(&state, subject, None, q, |p| async move {
+    let listing = Listing::Contributor(person.id);
+    render(&state, subject, listing, None, q, |p| async move {
         store.articles_by_contributor(&person, p, now).await
     })
     .await
@@ -87,7 +89,8 @@ pub async fn source(
         website: source.url.clone(),
         bio: None,
     };
-    render(&state, subject, None, q, |p| async move {
+    let listing = Listing::Source(source.id);
+    render(&state, subject, listing, None, q, |p| async move {
         store.articles_from_source(&source, p, now).await
     })
     .await
@@ -96,6 +99,7 @@ pub async fn source(
 async fn render<F, Fut>(
     state: &AppState,
     subject: Subject,
+    listing: Listing,
     section: Option<&str>,
     q: PageQuery,
     load: F,
@@ -104,7 +108,7 @@ where
     F: FnOnce(Page) -> Fut,
     Fut: Future<Output = StoreResult<Vec<ArticleSummary>>>,
 {
-    let (number, stories, has_more) = load_page(state, &q, load).await?;
+    let (number, stories, has_more) = load_page(state, listing, &q, load).await?;
     let frame = frame(state).await?;
     let layout = Layout::new(&state.core, Some(&frame), section);
     let title = format!("{}: {}", subject.kind, subject.name);

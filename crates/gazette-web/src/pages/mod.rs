@@ -17,7 +17,7 @@ use axum::{
 use serde::Deserialize;
 
 use gazette_domain::{ArticleSummary, IsoWeek, Section, TopStory};
-use gazette_store::{Page, StoreResult};
+use gazette_store::{Listing, Page, StoreResult};
 
 use crate::{AppError, AppState, views::SummaryView};
 
@@ -55,12 +55,16 @@ pub struct PageQuery {
 /// Stories per listing page.
 pub const PAGE_SIZE: u32 = 20;
 
-/// One page of a listing, as the views a template shows: loads one story
-/// more than the page holds to learn whether another page follows. A page
-/// past the end is a 404. Returns the page number, the stories and whether
-/// more follow.
+/// Page numbers beyond this are no page, whatever the listing holds.
+pub const MAX_PAGE: u32 = 100_000;
+
+/// One page of a listing, as the views a template shows. The listing's
+/// count (cached by the core) says how many pages there are: a page past
+/// the last is a 404 at once, without touching the listing. Returns the
+/// page number, the stories and whether more follow.
 pub async fn load_page<F, Fut>(
     state: &AppState,
+    listing: Listing,
     q: &PageQuery,
     load: F,
 ) -> Result<(u32, Vec<SummaryView>, bool), AppError>
@@ -68,9 +72,16 @@ where
     F: FnOnce(Page) -> Fut,
     Fut: Future<Output = StoreResult<Vec<ArticleSummary>>>,
 {
-    let number = q.page.unwrap_or(1).max(1);
-    let mut stories = load(Page::new(number, PAGE_SIZE).with_lookahead()).await?;
-    let has_more = stories.len() > PAGE_SIZE as usize;
+    let number = q.page.unwrap_or(1);
+    if number == 0 || number > MAX_PAGE {
+        return Err(AppError::NotFound);
+    }
+    let count = state.core.listing_count(listing).await?;
+    let pages = count.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    if u64::from(number) > pages {
+        return Err(AppError::NotFound);
+    }
+    let mut stories = load(Page::new(number, PAGE_SIZE)).await?;
     stories.truncate(PAGE_SIZE as usize);
     if stories.is_empty() && number > 1 {
         return Err(AppError::NotFound);
@@ -79,5 +90,5 @@ where
         .iter()
         .map(|a| SummaryView::new(a, &state.core.newsroom))
         .collect();
-    Ok((number, views, has_more))
+    Ok((number, views, u64::from(number) < pages))
 }

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::{
     AppError, AppState,
-    auth::{self, STAFF_COOKIE, STAFF_SESSION_SECS, Staff},
+    auth::{self, Client, STAFF_COOKIE, STAFF_SESSION_SECS, Staff},
     forms,
     pages::frame,
     urls,
@@ -62,6 +62,7 @@ pub struct SignIn {
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     Form(form): Form<SignIn>,
 ) -> Result<Response, AppError> {
@@ -82,11 +83,17 @@ pub async fn sign_in(
             "staff sign-in is off: no API token is configured".into(),
         ));
     }
+    let tried = std::time::Instant::now();
+    if !state.throttle.allowed(client, tried) {
+        return Err(AppError::TooManyRequests);
+    }
     if !auth::is_api_token(&state, &form.api_token) {
+        state.throttle.failed(client, tried);
         return Err(AppError::Forbidden(
             "that token is not the API token".into(),
         ));
     }
+    state.throttle.succeeded(client);
     let expires = now + STAFF_SESSION_SECS;
     let secure = if state.core.newsroom.base_url.starts_with("https://") {
         "; Secure"

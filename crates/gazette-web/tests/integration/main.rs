@@ -1,8 +1,10 @@
-//! The reader site over real HTTP on loopback, with a real SQLite store.
+//! The reader site over real HTTP on loopback, every test on SQLite and on
+//! PostgreSQL (`gazette_testkit::engines!`).
 
 mod browser;
 mod cache;
 mod comments;
+mod edges;
 mod top;
 mod util;
 mod views;

@@ -1,10 +1,10 @@
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use gazette_core::{Clock, Core, CoreConfig, SystemClock};
 use gazette_domain::{ArticleId, Newsroom};
 use gazette_store::{Store, testing::sample};
 use gazette_testkit::Engine;
-use gazette_web::{AppState, TrustedProxies, WebConfig};
+use gazette_web::{AppState, ServerLimits, TrustedProxies, WebConfig};
 use jiff::{Timestamp, ToSpan, ZonedDateTime, tz::TimeZone};
 
 pub const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
@@ -65,6 +65,16 @@ impl TestApp {
         core_config: CoreConfig,
         clock: Arc<dyn Clock>,
     ) -> TestApp {
+        Self::serve(engine, config, core_config, clock, ServerLimits::default()).await
+    }
+
+    pub async fn serve(
+        engine: Engine,
+        config: WebConfig,
+        core_config: CoreConfig,
+        clock: Arc<dyn Clock>,
+        limits: ServerLimits,
+    ) -> TestApp {
         let fresh = gazette_testkit::fresh(engine)
             .await
             .expect("the engine is available (checked by engines!)");
@@ -74,9 +84,13 @@ impl TestApp {
         let state = AppState::new(core.clone(), config).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app =
-            gazette_web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let app = gazette_web::router(state.clone());
+        tokio::spawn(gazette_web::serve(
+            listener,
+            app,
+            limits,
+            std::future::pending(),
+        ));
         let http = reqwest::Client::builder()
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())

@@ -1,14 +1,14 @@
-//! Views and comments through the real binary: the seed's imported counts
+//! Views and comments through the real binary: a capture's imported counts
 //! count up, SIGTERM under load loses no accepted view, and the CLI
 //! moderates and ranks.
 
 use gazette_testkit::{Engine, engines};
 use std::time::Duration;
 
-use crate::util::{Newsroom, seed_file, stderr, stdout};
+use crate::util::{Newsroom, own_capture, stderr, stdout};
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-const ARTICLE: &str = "/articles/yerevan-seeks-us-help-for-release-of-armenian-prisoners";
+const ARTICLE: &str = "/articles/council-backs-plan-to-rebuild-the-north-harbour-wall";
 
 fn http() -> reqwest::Client {
     reqwest::Client::builder()
@@ -24,10 +24,10 @@ fn beacon_of(html: &str) -> String {
 }
 
 engines!(
-    the_seed_shows_its_imported_counts_and_counts_up_when_read,
+    a_capture_shows_its_imported_counts_and_counts_up_when_read,
     |engine: Engine| async move {
         let n = Newsroom::on(engine).await;
-        let seed = seed_file();
+        let seed = own_capture();
         assert!(
             n.run(&["import", "text", seed.to_str().unwrap()])
                 .status
@@ -35,9 +35,9 @@ engines!(
         );
         let server = n.serve();
         let (_, html) = server.get(ARTICLE).await;
-        assert!(html.contains(r#"<span class="views"><span class="n">62</span> views</span>"#));
+        assert!(html.contains(r#"<span class="views"><span class="n">1,204</span> views</span>"#));
         assert!(
-            html.contains(r#"<span class="comments"><span class="n">0</span> comments</span>"#)
+            html.contains(r#"<span class="comments"><span class="n">3</span> comments</span>"#)
         );
 
         let beacon = beacon_of(&html);
@@ -61,8 +61,8 @@ engines!(
         assert_eq!(again.as_u16(), 204);
         let (_, html) = server.get(ARTICLE).await;
         assert!(
-            html.contains(r#"<span class="n">63</span> views"#),
-            "62 imported + 1 read"
+            html.contains(r#"<span class="n">1,205</span> views"#),
+            "1,204 imported + 1 read"
         );
     }
 );
@@ -75,7 +75,7 @@ engines!(
             "GAZETTE_VIEWS__CLIENT_IP_HEADER".into(),
             "X-Forwarded-For".into(),
         ));
-        let seed = seed_file();
+        let seed = own_capture();
         assert!(
             n.run(&["import", "text", seed.to_str().unwrap()])
                 .status
@@ -134,7 +134,7 @@ engines!(
             .await
             .unwrap();
         assert_eq!(a.counters.views, accepted, "every accepted hit was written");
-        assert_eq!(a.counters.legacy_views, 62);
+        assert_eq!(a.counters.legacy_views, 1204);
     }
 );
 
