@@ -115,6 +115,9 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
         return next.run(req).await;
     };
     let key = format!("{generation}:{key}");
+    if let Some(page) = pages.get(&key).await {
+        return page.into_response();
+    }
     // One request renders a missing page; the others asking for it at the
     // same moment wait for that one instead of all rendering it at once.
     let rendered = pages
@@ -148,11 +151,16 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
             if keep { Ok(page) } else { Err(page) }
         })
         .await;
-    let page = match rendered {
-        Ok(page) => page,
-        Err(uncached) => (*uncached).clone(),
-    };
-    (page.status, page.headers, Body::from(page.body)).into_response()
+    match rendered {
+        Ok(page) => page.into_response(),
+        Err(uncached) => (*uncached).clone().into_response(),
+    }
+}
+
+impl IntoResponse for Page {
+    fn into_response(self) -> Response {
+        (self.status, self.headers, Body::from(self.body)).into_response()
+    }
 }
 
 #[cfg(test)]

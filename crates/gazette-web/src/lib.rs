@@ -84,9 +84,10 @@ fn routes() -> Router<AppState> {
         .fallback(pages::assets::not_found)
 }
 
-/// The middleware, outermost last: tracing, a time limit, a body limit,
-/// the security headers, the page cache, panics made into 500s, and the
-/// error pages.
+/// The middleware, from the outside in: the page cache (a page rendered a
+/// moment ago is answered before anything else runs), tracing, a time
+/// limit, a body limit, the security headers (kept with cached pages),
+/// the error pages, and panics made into 500s.
 fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     routes
         // A panic in a handler becomes a 500 (logged and rendered by the
@@ -96,10 +97,6 @@ fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
             state.clone(),
             error::render_error_pages,
         ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            cache::microcache,
-        ))
         .layer(middleware::from_fn(security::headers))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
@@ -107,6 +104,10 @@ fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            cache::microcache,
+        ))
         .with_state(state)
 }
 
