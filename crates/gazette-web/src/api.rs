@@ -204,6 +204,7 @@ pub async fn metrics(
 ) -> Result<impl IntoResponse, AppError> {
     let core = &state.core;
     let s = core.views.stats();
+    let (lookups, misses) = state.page_cache.lookups_and_misses();
     let mut body = String::from(
         "# HELP gazette_views_total View hits since start, by outcome.\n\
          # TYPE gazette_views_total counter\n",
@@ -230,12 +231,18 @@ pub async fn metrics(
          gazette_weeks_frozen_total {}\n\
          # HELP gazette_jobs_lease_held Whether this node runs the background jobs now.\n\
          # TYPE gazette_jobs_lease_held gauge\n\
-         gazette_jobs_lease_held {}\n",
+         gazette_jobs_lease_held {}\n\
+         # HELP gazette_page_cache_total Reader-page requests the page cache could answer, by outcome.\n\
+         # TYPE gazette_page_cache_total counter\n\
+         gazette_page_cache_total{{outcome=\"hit\"}} {}\n\
+         gazette_page_cache_total{{outcome=\"miss\"}} {}\n",
         s.written,
         s.pending,
         s.duplicates_across_nodes,
         core.weeks_frozen(),
         u8::from(core.holds_jobs_lease()),
+        lookups.saturating_sub(misses),
+        misses,
     ));
     Ok((
         [(

@@ -6,7 +6,10 @@
 //! comment queue anyway; what readers see is at most `ttl` old. moka gives
 //! an async cache bounded by time and by the bytes it holds.
 
-use std::time::Duration;
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
+};
 
 use axum::{
     body::{Body, Bytes},
@@ -32,7 +35,11 @@ pub struct PageCache {
     pages: Option<moka::future::Cache<String, Page>>,
     /// Part of every key: clearing starts a new generation, and pages of
     /// old ones are never found again (they age out).
-    generation: std::sync::atomic::AtomicU64,
+    generation: AtomicU64,
+    /// Requests that could have been answered from the cache, and those
+    /// of them that had to render (the rest were hits).
+    lookups: AtomicU64,
+    misses: AtomicU64,
 }
 
 impl PageCache {
@@ -50,13 +57,22 @@ impl PageCache {
         PageCache {
             pages,
             generation: Default::default(),
+            lookups: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
+    }
+
+    /// Cacheable requests since start, and those of them that rendered.
+    pub fn lookups_and_misses(&self) -> (u64, u64) {
+        (
+            self.lookups.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     /// Forgets every page, after a change readers should see at once.
     pub fn clear(&self) {
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.generation.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -107,21 +123,21 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
     if !cacheable(&req) {
         return next.run(req).await;
     }
-    let generation = state
-        .page_cache
-        .generation
-        .load(std::sync::atomic::Ordering::Relaxed);
+    let generation = state.page_cache.generation.load(Ordering::Relaxed);
     let Some(key) = cache_key(req.uri()) else {
         return next.run(req).await;
     };
     let key = format!("{generation}:{key}");
+    state.page_cache.lookups.fetch_add(1, Ordering::Relaxed);
     if let Some(page) = pages.get(&key).await {
         return page.into_response();
     }
     // One request renders a missing page; the others asking for it at the
     // same moment wait for that one instead of all rendering it at once.
+    let misses = &state.page_cache.misses;
     let rendered = pages
         .try_get_with(key, async move {
+            misses.fetch_add(1, Ordering::Relaxed);
             let resp = next.run(req).await;
             let public = resp
                 .headers()
