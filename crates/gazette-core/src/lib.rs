@@ -93,6 +93,11 @@ pub struct Core {
     listing_counts: std::sync::Mutex<
         std::collections::HashMap<gazette_store::Listing, (u64, std::time::Instant)>,
     >,
+    /// The section tree every reader page's navigation shows, until a
+    /// change (a story may bring a new section).
+    sections: std::sync::RwLock<Option<Arc<Vec<gazette_domain::Section>>>>,
+    /// Bumped by every forgetting: a read that began before one is not kept.
+    sections_generation: AtomicU64,
 }
 
 /// How long a listing's count is trusted (changes clear it at once).
@@ -123,6 +128,8 @@ impl Core {
             weeks_frozen: AtomicU64::new(0),
             holds_jobs_lease: Default::default(),
             listing_counts: Default::default(),
+            sections: Default::default(),
+            sections_generation: AtomicU64::new(0),
             store,
             newsroom,
             clock,
@@ -165,7 +172,7 @@ impl Core {
     }
 
     /// This week's top stories (cached for a minute).
-    pub async fn top_current(&self) -> StoreResult<(IsoWeek, Vec<TopStory>)> {
+    pub async fn top_current(&self) -> StoreResult<(IsoWeek, Arc<Vec<TopStory>>)> {
         self.rankings
             .current(&*self.store, &self.newsroom.time_zone, self.now())
             .await
@@ -176,6 +183,20 @@ impl Core {
         self.rankings
             .week(&*self.store, &self.newsroom.time_zone, week, self.now())
             .await
+    }
+
+    /// Every section, parents before children (kept until a change).
+    pub async fn sections(&self) -> StoreResult<Arc<Vec<gazette_domain::Section>>> {
+        if let Some(known) = self.sections.read().expect("sections lock").clone() {
+            return Ok(known);
+        }
+        let generation = self.sections_generation.load(Ordering::Acquire);
+        let fresh = Arc::new(self.store.sections().await?);
+        let mut slot = self.sections.write().expect("sections lock");
+        if self.sections_generation.load(Ordering::Acquire) == generation {
+            *slot = Some(fresh.clone());
+        }
+        Ok(fresh)
     }
 
     /// How many live stories a listing holds (cached a minute, and until
@@ -241,6 +262,7 @@ impl Core {
     pub async fn apply_change(&self, change: Change) {
         match change {
             Change::Article(_) | Change::Everything => {
+                self.forget_sections();
                 self.views.forget_live();
                 self.rankings.forget().await;
                 self.listing_counts
@@ -249,9 +271,15 @@ impl Core {
                     .clear();
             }
             Change::Comments(_) | Change::Ranking(_) => self.rankings.forget().await,
-            Change::Sections => {}
+            Change::Sections => self.forget_sections(),
         }
         let _ = self.changes.send(change);
+    }
+
+    fn forget_sections(&self) {
+        let mut slot = self.sections.write().expect("sections lock");
+        self.sections_generation.fetch_add(1, Ordering::AcqRel);
+        *slot = None;
     }
 
     /// Whether this node held the jobs lease at its last try.

@@ -15,6 +15,7 @@
 use std::{
     cmp::Ordering,
     collections::HashMap,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -99,9 +100,13 @@ pub enum RankingError {
     Store(#[from] StoreError),
 }
 
+/// This week's ranking, when it was computed, and the stories.
+type CurrentRanking = (IsoWeek, Instant, Arc<Vec<TopStory>>);
+
 #[derive(Default)]
 pub struct Rankings {
-    current: Mutex<Option<(IsoWeek, Instant, Vec<TopStory>)>>,
+    /// Shared, not copied: every reader page shows it.
+    current: Mutex<Option<CurrentRanking>>,
     first_week: Mutex<Option<Option<IsoWeek>>>,
 }
 
@@ -153,7 +158,7 @@ impl Rankings {
         store: &dyn Store,
         tz: &TimeZone,
         now: Timestamp,
-    ) -> StoreResult<(IsoWeek, Vec<TopStory>)> {
+    ) -> StoreResult<(IsoWeek, Arc<Vec<TopStory>>)> {
         let week = IsoWeek::of_zoned(&now.to_zoned_datetime(tz.clone()))?;
         let mut slot = self.current.lock().await;
         if let Some((w, at, list)) = slot.as_ref()
@@ -162,7 +167,7 @@ impl Rankings {
         {
             return Ok((week, list.clone()));
         }
-        let list = self.compute(store, tz, week, RANKING_LEN, now).await?;
+        let list = Arc::new(self.compute(store, tz, week, RANKING_LEN, now).await?);
         *slot = Some((week, Instant::now(), list.clone()));
         Ok((week, list))
     }
@@ -203,6 +208,7 @@ impl Rankings {
         }
         if week == this_week {
             let (_, stories) = self.current(store, tz, now).await?;
+            let stories = stories.as_ref().clone();
             return Ok(Ranking {
                 week,
                 stories,

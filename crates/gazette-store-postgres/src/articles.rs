@@ -266,7 +266,7 @@ async fn save_in(
         "another writer saved this story at the same moment; save again",
     ))?;
 
-    let when = v.published_at.unwrap_or(0);
+    let when = gazette_store_sql::listed_at(input.status, v.published_at);
     for (position, name) in input.sections.iter().enumerate() {
         let link = ensure_named(tx, NamedTable::Sections, name).await?;
         sqlx::query(
@@ -360,12 +360,14 @@ macro_rules! linked_query {
         concat!(
             "SELECT ",
             summary_columns!(),
-            " FROM ",
+            " FROM (SELECT article_id, published_at FROM ",
             $table,
-            " x JOIN articles a ON a.id = x.article_id WHERE x.",
+            " WHERE ",
             $key,
-            " = $4 AND x.published_at <= $1 AND a.status = 'published' \
-             ORDER BY x.published_at DESC, x.article_id DESC LIMIT $2 OFFSET $3"
+            " = $4 AND published_at <= $1 \
+             ORDER BY published_at DESC, article_id DESC LIMIT $2 OFFSET $3) x \
+             JOIN articles a ON a.id = x.article_id \
+             ORDER BY x.published_at DESC, x.article_id DESC"
         )
     };
 }
@@ -390,8 +392,9 @@ impl PgStore {
                 concat!(
                     "SELECT ",
                     summary_columns!(),
-                    " FROM articles a WHERE a.status = 'published' AND a.published_at <= $1 \
-                     AND $4 = 0 ORDER BY a.published_at DESC, a.id DESC LIMIT $2 OFFSET $3"
+                    " FROM (SELECT id FROM articles WHERE status = 'published' AND published_at <= $1 \
+                     AND $4 = 0 ORDER BY published_at DESC, id DESC LIMIT $2 OFFSET $3) p \
+                     JOIN articles a ON a.id = p.id ORDER BY a.published_at DESC, a.id DESC"
                 ),
                 0i64,
             ),
@@ -542,18 +545,15 @@ impl ArticleStore for PgStore {
                 0,
             ),
             L::Section(id) => (
-                "SELECT COUNT(*) FROM article_sections x JOIN articles a ON a.id = x.article_id \
-                 WHERE x.section_id = $2 AND x.published_at <= $1 AND a.status = 'published'",
+                "SELECT COUNT(*) FROM article_sections WHERE section_id = $2 AND published_at <= $1",
                 id.0,
             ),
             L::Contributor(id) => (
-                "SELECT COUNT(*) FROM article_contributors x JOIN articles a ON a.id = x.article_id \
-                 WHERE x.contributor_id = $2 AND x.published_at <= $1 AND a.status = 'published'",
+                "SELECT COUNT(*) FROM article_contributors WHERE contributor_id = $2 AND published_at <= $1",
                 id.0,
             ),
             L::Source(id) => (
-                "SELECT COUNT(*) FROM article_sources x JOIN articles a ON a.id = x.article_id \
-                 WHERE x.source_id = $2 AND x.published_at <= $1 AND a.status = 'published'",
+                "SELECT COUNT(*) FROM article_sources WHERE source_id = $2 AND published_at <= $1",
                 id.0,
             ),
         };

@@ -5,7 +5,21 @@
 
 pub mod rows;
 
-use gazette_domain::Slug;
+use gazette_domain::{ArticleStatus, Slug};
+
+/// The time a story's link rows (section, contributor, source) carry: its
+/// publish time while it is published, else [`NEVER_LISTED`]. Listings
+/// then walk one index of the link table (`published_at <= now`), page by
+/// page, without looking at the story itself until the page is found.
+pub fn listed_at(status: ArticleStatus, published_at: Option<i64>) -> i64 {
+    match (status, published_at) {
+        (ArticleStatus::Published, Some(at)) => at,
+        _ => NEVER_LISTED,
+    }
+}
+
+/// After every `now`: a link row with this time is in no listing.
+pub const NEVER_LISTED: i64 = i64::MAX;
 
 /// `base` if no slug in `taken` is `base`, else one past the highest
 /// numeric suffix among `base-N`.
@@ -25,6 +39,14 @@ pub fn first_free_slug(base: &Slug, taken: &[String]) -> Slug {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_published_stories_are_listed() {
+        assert_eq!(listed_at(ArticleStatus::Published, Some(5)), 5);
+        assert_eq!(listed_at(ArticleStatus::Draft, Some(5)), NEVER_LISTED);
+        assert_eq!(listed_at(ArticleStatus::Withdrawn, Some(5)), NEVER_LISTED);
+        assert_eq!(listed_at(ArticleStatus::Published, None), NEVER_LISTED);
+    }
 
     #[test]
     fn first_free_slug_follows_the_highest_suffix() {

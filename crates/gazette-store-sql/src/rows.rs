@@ -294,3 +294,99 @@ impl CommentRow {
         })
     }
 }
+
+/// The same rows read by rusqlite (the SQLite backend's read path), by
+/// column name, so a query may list its columns in any order.
+#[cfg(feature = "rusqlite")]
+mod from_rusqlite {
+    use super::*;
+    use rusqlite::{Result, Row};
+
+    impl ArticleRow {
+        pub fn from_rusqlite(r: &Row<'_>) -> Result<Self> {
+            Ok(ArticleRow {
+                id: r.get("id")?,
+                slug: r.get("slug")?,
+                headline: r.get("headline")?,
+                standfirst: r.get("standfirst")?,
+                body_html: r.get("body_html")?,
+                language: r.get("language")?,
+                status: r.get("status")?,
+                published_at: r.get("published_at")?,
+                time_zone: r.get("time_zone")?,
+                updated_at: r.get("updated_at")?,
+                credit: r.get("credit")?,
+                dateline_place: r.get("dateline_place")?,
+                footer: r.get("footer")?,
+                views: r.get("views")?,
+                comments: r.get("comments")?,
+                legacy_views: r.get("legacy_views")?,
+                legacy_comments: r.get("legacy_comments")?,
+                posting_account_id: r.get("posting_account_id")?,
+                account_slug: r.get("account_slug")?,
+                account_name: r.get("account_name")?,
+                sections_json: r.get("sections_json")?,
+                contributors_json: r.get("contributors_json")?,
+                sources_json: r.get("sources_json")?,
+                tags_json: r.get("tags_json")?,
+                related_json: r.get("related_json")?,
+            })
+        }
+    }
+
+    impl SummaryRow {
+        pub fn from_rusqlite(r: &Row<'_>) -> Result<Self> {
+            Ok(SummaryRow {
+                id: r.get("id")?,
+                slug: r.get("slug")?,
+                headline: r.get("headline")?,
+                standfirst: r.get("standfirst")?,
+                published_at: r.get("published_at")?,
+                time_zone: r.get("time_zone")?,
+                views: r.get("views")?,
+                legacy_views: r.get("legacy_views")?,
+                comments: r.get("comments")?,
+                legacy_comments: r.get("legacy_comments")?,
+                section_slug: r.get("section_slug")?,
+                section_name: r.get("section_name")?,
+            })
+        }
+    }
+
+    impl SectionRow {
+        pub fn from_rusqlite(r: &Row<'_>) -> Result<Self> {
+            Ok(SectionRow {
+                id: r.get("id")?,
+                slug: r.get("slug")?,
+                name: r.get("name")?,
+                parent_id: r.get("parent_id")?,
+            })
+        }
+    }
+
+    impl SourceRow {
+        pub fn from_rusqlite(r: &Row<'_>) -> Result<Self> {
+            Ok(SourceRow {
+                id: r.get("id")?,
+                slug: r.get("slug")?,
+                name: r.get("name")?,
+                url: r.get("url")?,
+            })
+        }
+    }
+
+    impl CommentRow {
+        pub fn from_rusqlite(r: &Row<'_>) -> Result<Self> {
+            Ok(CommentRow {
+                id: r.get("id")?,
+                article_id: r.get("article_id")?,
+                parent_id: r.get("parent_id")?,
+                author_name: r.get("author_name")?,
+                author_email: r.get("author_email")?,
+                body_html: r.get("body_html")?,
+                status: r.get("status")?,
+                created_at: r.get("created_at")?,
+            })
+        }
+    }
+}

@@ -2,7 +2,6 @@
 
 use async_trait::async_trait;
 use jiff::Timestamp;
-use sqlx::{Sqlite, Transaction};
 
 use gazette_domain::{
     Article, ArticleId, ArticleInput, ArticleSummary, Contributor, Section, Slug, Source,
@@ -12,7 +11,9 @@ use gazette_store::{ArticleStore, Change, Page, Saved, StoreError, StoreResult};
 
 use gazette_store_sql::rows::{self, ArticleRow, NamedRow, SectionRow, SourceRow, SummaryRow};
 
-use crate::{SqliteStore, db_err, json_ids, record_change};
+use rusqlite::{Connection, OptionalExtension, Transaction};
+
+use crate::{SqliteStore, json_ids, record_change_sync, workers::sql_err};
 
 /// Batches larger than this record one `Change::Everything` instead of a
 /// change per article.
@@ -26,13 +27,16 @@ enum NamedTable {
     Tags,
 }
 
+/// Runs a prepared (cached) statement in the write transaction.
+fn exec(tx: &Transaction<'_>, sql: &str, params: impl rusqlite::Params) -> StoreResult<usize> {
+    tx.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.execute(params))
+        .map_err(sql_err)
+}
+
 /// Finds or creates the row with `name`'s slug in one of the simple name
 /// tables and returns its id. The first spelling of a name is kept.
-async fn ensure_named(
-    tx: &mut Transaction<'_, Sqlite>,
-    table: NamedTable,
-    name: &str,
-) -> StoreResult<i64> {
+fn ensure_named(tx: &Transaction<'_>, table: NamedTable, name: &str) -> StoreResult<i64> {
     let slug = Slug::from_text(name)?;
     let sql = match table {
         NamedTable::PostingAccounts => {
@@ -52,66 +56,60 @@ async fn ensure_named(
              ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id"
         }
     };
-    sqlx::query_scalar(sql)
-        .bind(slug.as_str())
-        .bind(name.trim())
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(db_err)
+    tx.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.query_row((slug.as_str(), name.trim()), |r| r.get(0)))
+        .map_err(sql_err)
 }
 
 /// Finds or creates a source; a site given now fills one not known before.
-async fn ensure_source(tx: &mut Transaction<'_, Sqlite>, source: &SourceInput) -> StoreResult<i64> {
+fn ensure_source(tx: &Transaction<'_>, source: &SourceInput) -> StoreResult<i64> {
     let slug = Slug::from_text(&source.name)?;
-    sqlx::query_scalar(
+    tx.prepare_cached(
         "INSERT INTO sources (slug, name, url) VALUES (?1, ?2, ?3) \
          ON CONFLICT (slug) DO UPDATE SET url = COALESCE(sources.url, excluded.url) RETURNING id",
     )
-    .bind(slug.as_str())
-    .bind(source.name.trim())
-    .bind(&source.url)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(db_err)
+    .and_then(|mut stmt| {
+        stmt.query_row(
+            (slug.as_str(), source.name.trim(), source.url.as_deref()),
+            |r| r.get(0),
+        )
+    })
+    .map_err(sql_err)
 }
 
 /// The first free slug among `base`, `base-2`, `base-3`, ...: one range
 /// scan of the slug index, however many stories share a headline. Writers
 /// are serialized by `BEGIN IMMEDIATE`, so no other writer can take the
 /// slug before this transaction commits.
-async fn free_slug(tx: &mut Transaction<'_, Sqlite>, base: &Slug) -> StoreResult<Slug> {
+fn free_slug(tx: &Transaction<'_>, base: &Slug) -> StoreResult<Slug> {
     // Every slug that is `base` or starts with `base-` sorts in
     // [base, base + '.'), since '.' follows '-' in SQLite's byte order.
-    let taken: Vec<String> =
-        sqlx::query_scalar("SELECT slug FROM articles WHERE slug >= ?1 AND slug < ?1 || '.'")
-            .bind(base.as_str())
-            .fetch_all(&mut **tx)
-            .await
-            .map_err(db_err)?;
+    let taken: Vec<String> = tx
+        .prepare_cached("SELECT slug FROM articles WHERE slug >= ?1 AND slug < ?1 || '.'")
+        .and_then(|mut stmt| stmt.query_map([base.as_str()], |r| r.get(0))?.collect())
+        .map_err(sql_err)?;
     Ok(gazette_store_sql::first_free_slug(base, &taken))
 }
 
 /// Saves one article inside `tx`: see [`ArticleStore::save_article`].
-async fn save_in(
-    tx: &mut Transaction<'_, Sqlite>,
-    input: &ArticleInput,
-    now: Timestamp,
-) -> StoreResult<Saved> {
+fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreResult<Saved> {
     input.validate()?;
     let legacy_views = i64::try_from(input.legacy_views).map_err(|_| too_big("legacy views"))?;
     let legacy_comments =
         i64::try_from(input.legacy_comments).map_err(|_| too_big("legacy comments"))?;
 
     let existing: Option<(i64, String)> = match &input.import_key {
-        Some(key) => sqlx::query_as("SELECT id, slug FROM articles WHERE import_key = ?1")
-            .bind(key)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db_err)?,
+        Some(key) => tx
+            .prepare_cached("SELECT id, slug FROM articles WHERE import_key = ?1")
+            .and_then(|mut stmt| {
+                stmt.query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(sql_err)?,
         None => None,
     };
     let account_id = match &input.posting_account {
-        Some(name) => Some(ensure_named(tx, NamedTable::PostingAccounts, name).await?),
+        Some(name) => Some(ensure_named(tx, NamedTable::PostingAccounts, name)?),
         None => None,
     };
     let published_at = input
@@ -126,36 +124,34 @@ async fn save_in(
 
     let (id, slug, created) = match existing {
         Some((id, slug)) => {
-            sqlx::query(
-                "UPDATE articles SET headline = ?2, standfirst = ?3, body_html = ?4, \
-                 language = ?5, status = ?6, published_at = ?7, time_zone = ?8, \
-                 updated_at = ?9, posting_account_id = ?10, credit = ?11, dateline_place = ?12, \
-                 footer = ?13, legacy_views = ?14, legacy_comments = ?15 WHERE id = ?1",
-            )
-            .bind(id)
-            .bind(input.headline.trim())
-            .bind(&input.standfirst)
-            .bind(&input.body_html)
-            .bind(&input.language)
-            .bind(input.status.as_str())
-            .bind(published_at)
-            .bind(&time_zone)
-            .bind(now.as_second())
-            .bind(account_id)
-            .bind(&input.credit)
-            .bind(&input.dateline_place)
-            .bind(&input.footer)
-            .bind(legacy_views)
-            .bind(legacy_comments)
-            .execute(&mut **tx)
-            .await
-            .map_err(db_err)?;
-            sqlx::query("UPDATE article_weekly_views SET published_at = ?2 WHERE article_id = ?1")
-                .bind(id)
-                .bind(published_at.unwrap_or(0))
-                .execute(&mut **tx)
-                .await
-                .map_err(db_err)?;
+            exec(
+                tx,
+                "UPDATE articles SET headline = ?2, standfirst = ?3, \
+                 language = ?4, status = ?5, published_at = ?6, time_zone = ?7, \
+                 updated_at = ?8, posting_account_id = ?9, credit = ?10, dateline_place = ?11, \
+                 footer = ?12, legacy_views = ?13, legacy_comments = ?14 WHERE id = ?1",
+                rusqlite::params![
+                    id,
+                    input.headline.trim(),
+                    input.standfirst,
+                    input.language,
+                    input.status.as_str(),
+                    published_at,
+                    time_zone,
+                    now.as_second(),
+                    account_id,
+                    input.credit,
+                    input.dateline_place,
+                    input.footer,
+                    legacy_views,
+                    legacy_comments,
+                ],
+            )?;
+            exec(
+                tx,
+                "UPDATE article_weekly_views SET published_at = ?2 WHERE article_id = ?1",
+                (id, published_at.unwrap_or(0)),
+            )?;
             for sql in [
                 "DELETE FROM article_sections WHERE article_id = ?1",
                 "DELETE FROM article_contributors WHERE article_id = ?1",
@@ -163,11 +159,7 @@ async fn save_in(
                 "DELETE FROM article_tags WHERE article_id = ?1",
                 "DELETE FROM article_related WHERE article_id = ?1",
             ] {
-                sqlx::query(sql)
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
+                exec(tx, sql, [id])?;
             }
             (id, rows::slug(slug)?, false)
         }
@@ -176,102 +168,91 @@ async fn save_in(
                 Some(s) => s.clone(),
                 None => Slug::from_text(&input.headline)?,
             };
-            let slug = free_slug(tx, &base).await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO articles (import_key, slug, headline, standfirst, body_html, \
-                 language, status, published_at, time_zone, updated_at, posting_account_id, credit, \
-                 dateline_place, footer, legacy_views, legacy_comments) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
-                 RETURNING id",
-            )
-            .bind(&input.import_key)
-            .bind(slug.as_str())
-            .bind(input.headline.trim())
-            .bind(&input.standfirst)
-            .bind(&input.body_html)
-            .bind(&input.language)
-            .bind(input.status.as_str())
-            .bind(published_at)
-            .bind(&time_zone)
-            .bind(now.as_second())
-            .bind(account_id)
-            .bind(&input.credit)
-            .bind(&input.dateline_place)
-            .bind(&input.footer)
-            .bind(legacy_views)
-            .bind(legacy_comments)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db_err)?;
+            let slug = free_slug(tx, &base)?;
+            let id: i64 = tx
+                .prepare_cached(
+                    "INSERT INTO articles (import_key, slug, headline, standfirst, \
+                     language, status, published_at, time_zone, updated_at, posting_account_id, \
+                     credit, dateline_place, footer, legacy_views, legacy_comments) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+                     RETURNING id",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_row(
+                        rusqlite::params![
+                            input.import_key,
+                            slug.as_str(),
+                            input.headline.trim(),
+                            input.standfirst,
+                            input.language,
+                            input.status.as_str(),
+                            published_at,
+                            time_zone,
+                            now.as_second(),
+                            account_id,
+                            input.credit,
+                            input.dateline_place,
+                            input.footer,
+                            legacy_views,
+                            legacy_comments,
+                        ],
+                        |r| r.get(0),
+                    )
+                })
+                .map_err(sql_err)?;
             (id, slug, true)
         }
     };
 
-    let when = published_at.unwrap_or(0);
+    exec(
+        tx,
+        "INSERT INTO article_bodies (article_id, body_html) VALUES (?1, ?2) \
+         ON CONFLICT (article_id) DO UPDATE SET body_html = excluded.body_html",
+        (id, &input.body_html),
+    )?;
+
+    let when = gazette_store_sql::listed_at(input.status, published_at);
     for (position, name) in input.sections.iter().enumerate() {
-        let link = ensure_named(tx, NamedTable::Sections, name).await?;
-        sqlx::query(
+        let link = ensure_named(tx, NamedTable::Sections, name)?;
+        exec(
+            tx,
             "INSERT OR IGNORE INTO article_sections (article_id, section_id, position, published_at) \
              VALUES (?1, ?2, ?3, ?4)",
-        )
-        .bind(id)
-        .bind(link)
-        .bind(position as i64)
-        .bind(when)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+            (id, link, position as i64, when),
+        )?;
     }
     for (position, name) in input.contributors.iter().enumerate() {
-        let link = ensure_named(tx, NamedTable::Contributors, name).await?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO article_contributors (article_id, contributor_id, position, published_at) \
-             VALUES (?1, ?2, ?3, ?4)",
-        )
-        .bind(id)
-        .bind(link)
-        .bind(position as i64)
-        .bind(when)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+        let link = ensure_named(tx, NamedTable::Contributors, name)?;
+        exec(
+            tx,
+            "INSERT OR IGNORE INTO article_contributors \
+             (article_id, contributor_id, position, published_at) VALUES (?1, ?2, ?3, ?4)",
+            (id, link, position as i64, when),
+        )?;
     }
     for (position, source) in input.sources.iter().enumerate() {
-        let link = ensure_source(tx, source).await?;
-        sqlx::query(
+        let link = ensure_source(tx, source)?;
+        exec(
+            tx,
             "INSERT OR IGNORE INTO article_sources (article_id, source_id, position, published_at) \
              VALUES (?1, ?2, ?3, ?4)",
-        )
-        .bind(id)
-        .bind(link)
-        .bind(position as i64)
-        .bind(when)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+            (id, link, position as i64, when),
+        )?;
     }
     for (position, name) in input.tags.iter().enumerate() {
-        let link = ensure_named(tx, NamedTable::Tags, name).await?;
-        sqlx::query(
+        let link = ensure_named(tx, NamedTable::Tags, name)?;
+        exec(
+            tx,
             "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES (?1, ?2, ?3)",
-        )
-        .bind(id)
-        .bind(link)
-        .bind(position as i64)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+            (id, link, position as i64),
+        )?;
     }
     for (position, headline) in input.related_headlines.iter().enumerate() {
-        sqlx::query(
+        exec(
+            tx,
             "INSERT INTO article_related (article_id, position, headline) VALUES (?1, ?2, ?3)",
-        )
-        .bind(id)
-        .bind(position as i64)
-        .bind(headline)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+            (id, position as i64, headline),
+        )?;
     }
     Ok(Saved {
         id: ArticleId(id),
@@ -286,6 +267,62 @@ fn too_big(what: &'static str) -> StoreError {
         value: "a number above 9223372036854775807".into(),
         why: "counts that large cannot be stored".into(),
     })
+}
+
+/// Summaries from `sql` (which selects `summary_columns!()`), bylines
+/// included: two statements on one reader connection.
+fn summaries_where(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> StoreResult<Vec<ArticleSummary>> {
+    let rows = conn
+        .prepare_cached(sql)
+        .and_then(|mut stmt| {
+            stmt.query_map(params, SummaryRow::from_rusqlite)?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(sql_err)?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = json_ids(rows.iter().map(|r| r.id));
+    let people: Vec<(i64, String, String)> = conn
+        .prepare_cached(
+            "SELECT x.article_id, c.slug, c.name FROM article_contributors x \
+             JOIN contributors c ON c.id = x.contributor_id \
+             WHERE x.article_id IN (SELECT value FROM json_each(?1)) \
+             ORDER BY x.article_id, x.position",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map([ids], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .map_err(sql_err)?;
+    rows.into_iter()
+        .map(|r| {
+            let mine = people
+                .iter()
+                .filter(|p| p.0 == r.id)
+                .map(|p| NamedRow {
+                    slug: p.1.clone(),
+                    name: p.2.clone(),
+                })
+                .collect();
+            r.into_summary(mine)
+        })
+        .collect()
+}
+
+/// One value from a statement returning one row.
+fn one<T: rusqlite::types::FromSql>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> StoreResult<T> {
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.query_row(params, |r| r.get(0)))
+        .map_err(sql_err)
 }
 
 /// The columns of an [`ArticleSummary`] row, shared by every listing query.
@@ -308,12 +345,14 @@ macro_rules! linked_query {
         concat!(
             "SELECT ",
             summary_columns!(),
-            " FROM ",
+            " FROM (SELECT article_id, published_at FROM ",
             $table,
-            " x JOIN articles a ON a.id = x.article_id WHERE x.",
+            " WHERE ",
             $key,
-            " = ?4 AND x.published_at <= ?1 AND a.status = 'published' \
-             ORDER BY x.published_at DESC, x.article_id DESC LIMIT ?2 OFFSET ?3"
+            " = ?4 AND published_at <= ?1 \
+             ORDER BY published_at DESC, article_id DESC LIMIT ?2 OFFSET ?3) x \
+             JOIN articles a ON a.id = x.article_id \
+             ORDER BY x.published_at DESC, x.article_id DESC"
         )
     };
 }
@@ -340,8 +379,9 @@ impl SqliteStore {
                 concat!(
                     "SELECT ",
                     summary_columns!(),
-                    " FROM articles a WHERE a.status = 'published' AND a.published_at <= ?1 \
-                     AND ?4 = 0 ORDER BY a.published_at DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+                    " FROM (SELECT id FROM articles WHERE status = 'published' AND published_at <= ?1 \
+                     AND ?4 = 0 ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3) p \
+                     JOIN articles a ON a.id = p.id ORDER BY a.published_at DESC, a.id DESC"
                 ),
                 0,
             ),
@@ -351,66 +391,35 @@ impl SqliteStore {
             }
             Listing::Source(id) => (linked_query!("article_sources", "source_id"), id),
         };
-        let rows: Vec<SummaryRow> = sqlx::query_as(sql)
-            .bind(now.as_second())
-            .bind(i64::from(page.limit))
-            .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
-            .bind(key)
-            .fetch_all(&self.pool)
+        let params = (
+            now.as_second(),
+            i64::from(page.limit),
+            i64::try_from(page.offset).unwrap_or(i64::MAX),
+            key,
+        );
+        self.readers
+            .read(move |conn| summaries_where(conn, sql, params))
             .await
-            .map_err(db_err)?;
-        self.finish_summaries(rows).await
-    }
-
-    /// Loads the bylines of a page of summaries in one query.
-    pub(crate) async fn finish_summaries(
-        &self,
-        rows: Vec<SummaryRow>,
-    ) -> StoreResult<Vec<ArticleSummary>> {
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ids = json_ids(rows.iter().map(|r| r.id));
-        let people: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT x.article_id, c.slug, c.name FROM article_contributors x \
-             JOIN contributors c ON c.id = x.contributor_id \
-             WHERE x.article_id IN (SELECT value FROM json_each(?1)) \
-             ORDER BY x.article_id, x.position",
-        )
-        .bind(ids)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        rows.into_iter()
-            .map(|r| {
-                let mine = people
-                    .iter()
-                    .filter(|p| p.0 == r.id)
-                    .map(|p| NamedRow {
-                        slug: p.1.clone(),
-                        name: p.2.clone(),
-                    })
-                    .collect();
-                r.into_summary(mine)
-            })
-            .collect()
     }
 
     async fn save_many(&self, inputs: &[ArticleInput], now: Timestamp) -> StoreResult<Vec<Saved>> {
-        let mut tx = self.write().await?;
-        let mut out = Vec::with_capacity(inputs.len());
-        for input in inputs {
-            out.push(save_in(&mut tx, input, now).await?);
-        }
-        if out.len() > CHANGES_PER_BATCH {
-            record_change(&mut tx, Change::Everything).await?;
-        } else {
-            for saved in &out {
-                record_change(&mut tx, Change::Article(saved.id)).await?;
-            }
-        }
-        tx.commit().await.map_err(db_err)?;
-        Ok(out)
+        let inputs = inputs.to_vec();
+        self.writer
+            .write(move |tx| {
+                let mut out = Vec::with_capacity(inputs.len());
+                for input in &inputs {
+                    out.push(save_in(tx, input, now)?);
+                }
+                if out.len() > CHANGES_PER_BATCH {
+                    record_change_sync(tx, Change::Everything)?;
+                } else {
+                    for saved in &out {
+                        record_change_sync(tx, Change::Article(saved.id))?;
+                    }
+                }
+                Ok(out)
+            })
+            .await
     }
 }
 
@@ -430,31 +439,37 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn article_by_slug(&self, slug: &str, now: Timestamp) -> StoreResult<Article> {
-        // One round trip: each list comes back as a JSON array, in order.
-        let row: ArticleRow = sqlx::query_as(
-            "SELECT a.*, ac.slug AS account_slug, ac.name AS account_name, \
-               (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.parent_id) ORDER BY x.position) \
-                  FROM article_sections x JOIN sections s ON s.id = x.section_id \
-                  WHERE x.article_id = a.id) AS sections_json, \
-               (SELECT json_group_array(json_array(c.id, c.slug, c.name, c.bio) ORDER BY x.position) \
-                  FROM article_contributors x JOIN contributors c ON c.id = x.contributor_id \
-                  WHERE x.article_id = a.id) AS contributors_json, \
-               (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.url) ORDER BY x.position) \
-                  FROM article_sources x JOIN sources s ON s.id = x.source_id \
-                  WHERE x.article_id = a.id) AS sources_json, \
-               (SELECT json_group_array(json_array(t.id, t.slug, t.name) ORDER BY x.position) \
-                  FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-                  WHERE x.article_id = a.id) AS tags_json, \
-               (SELECT json_group_array(headline ORDER BY position) FROM article_related \
-                  WHERE article_id = a.id) AS related_json \
-             FROM articles a LEFT JOIN posting_accounts ac ON ac.id = a.posting_account_id \
-             WHERE a.slug = ?1 AND a.status = 'published' AND a.published_at <= ?2",
-        )
-        .bind(slug)
-        .bind(now.as_second())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
+        // One statement: each list comes back as a JSON array, in order.
+        let slug = slug.to_owned();
+        let row = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "SELECT a.*, b.body_html, ac.slug AS account_slug, ac.name AS account_name, \
+                       (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.parent_id) ORDER BY x.position) \
+                          FROM article_sections x JOIN sections s ON s.id = x.section_id \
+                          WHERE x.article_id = a.id) AS sections_json, \
+                       (SELECT json_group_array(json_array(c.id, c.slug, c.name, c.bio) ORDER BY x.position) \
+                          FROM article_contributors x JOIN contributors c ON c.id = x.contributor_id \
+                          WHERE x.article_id = a.id) AS contributors_json, \
+                       (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.url) ORDER BY x.position) \
+                          FROM article_sources x JOIN sources s ON s.id = x.source_id \
+                          WHERE x.article_id = a.id) AS sources_json, \
+                       (SELECT json_group_array(json_array(t.id, t.slug, t.name) ORDER BY x.position) \
+                          FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+                          WHERE x.article_id = a.id) AS tags_json, \
+                       (SELECT json_group_array(headline ORDER BY position) FROM article_related \
+                          WHERE article_id = a.id) AS related_json \
+                     FROM articles a JOIN article_bodies b ON b.article_id = a.id \
+                     LEFT JOIN posting_accounts ac ON ac.id = a.posting_account_id \
+                     WHERE a.slug = ?1 AND a.status = 'published' AND a.published_at <= ?2",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_row((slug, now.as_second()), ArticleRow::from_rusqlite)
+                })
+                .map_err(sql_err)
+            })
+            .await?;
         row.into_article()
     }
 
@@ -467,13 +482,16 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn count_published(&self, now: Timestamp) -> StoreResult<u64> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?1",
-        )
-        .bind(now.as_second())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let n: i64 = self
+            .readers
+            .read(move |conn| {
+                one(
+                    conn,
+                    "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?1",
+                    [now.as_second()],
+                )
+            })
+            .await?;
         Ok(n.max(0) as u64)
     }
 
@@ -490,38 +508,37 @@ impl ArticleStore for SqliteStore {
                 0,
             ),
             L::Section(id) => (
-                "SELECT COUNT(*) FROM article_sections x JOIN articles a ON a.id = x.article_id \
-                 WHERE x.section_id = ?2 AND x.published_at <= ?1 AND a.status = 'published'",
+                "SELECT COUNT(*) FROM article_sections WHERE section_id = ?2 AND published_at <= ?1",
                 id.0,
             ),
             L::Contributor(id) => (
-                "SELECT COUNT(*) FROM article_contributors x JOIN articles a ON a.id = x.article_id \
-                 WHERE x.contributor_id = ?2 AND x.published_at <= ?1 AND a.status = 'published'",
+                "SELECT COUNT(*) FROM article_contributors WHERE contributor_id = ?2 AND published_at <= ?1",
                 id.0,
             ),
             L::Source(id) => (
-                "SELECT COUNT(*) FROM article_sources x JOIN articles a ON a.id = x.article_id \
-                 WHERE x.source_id = ?2 AND x.published_at <= ?1 AND a.status = 'published'",
+                "SELECT COUNT(*) FROM article_sources WHERE source_id = ?2 AND published_at <= ?1",
                 id.0,
             ),
         };
-        let n: i64 = sqlx::query_scalar(sql)
-            .bind(now.as_second())
-            .bind(key)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_err)?;
+        let n: i64 = self
+            .readers
+            .read(move |conn| one(conn, sql, (now.as_second(), key)))
+            .await?;
         Ok(n.max(0) as u64)
     }
 
     async fn first_published_at(&self, now: Timestamp) -> StoreResult<Option<Timestamp>> {
-        let first: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at <= ?1",
-        )
-        .bind(now.as_second())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let first: Option<i64> = self
+            .readers
+            .read(move |conn| {
+                one(
+                    conn,
+                    "SELECT MIN(published_at) FROM articles \
+                     WHERE status = 'published' AND published_at <= ?1",
+                    [now.as_second()],
+                )
+            })
+            .await?;
         first.map(rows::ts).transpose()
     }
 
@@ -534,63 +551,76 @@ impl ArticleStore for SqliteStore {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<SummaryRow> = sqlx::query_as(SQL)
-            .bind(json_ids(ids.iter().map(|i| i.0)))
-            .fetch_all(&self.pool)
+        let ids = json_ids(ids.iter().map(|i| i.0));
+        self.readers
+            .read(move |conn| summaries_where(conn, SQL, [ids]))
             .await
-            .map_err(db_err)?;
-        self.finish_summaries(rows).await
     }
 
     async fn sections(&self) -> StoreResult<Vec<Section>> {
         // Parents before children: by depth, then by name.
-        let rows: Vec<SectionRow> = sqlx::query_as(
-            "WITH RECURSIVE tree(id, depth) AS ( \
-               SELECT id, 0 FROM sections WHERE parent_id IS NULL \
-               UNION ALL SELECT s.id, t.depth + 1 FROM sections s JOIN tree t ON s.parent_id = t.id \
-               WHERE t.depth < 32) \
-             SELECT s.id, s.slug, s.name, s.parent_id FROM sections s JOIN tree t ON t.id = s.id \
-             ORDER BY t.depth, s.name COLLATE NOCASE",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = self
+            .readers
+            .read(|conn| {
+                conn.prepare_cached(
+                    "WITH RECURSIVE tree(id, depth) AS ( \
+                       SELECT id, 0 FROM sections WHERE parent_id IS NULL \
+                       UNION ALL SELECT s.id, t.depth + 1 FROM sections s JOIN tree t ON s.parent_id = t.id \
+                       WHERE t.depth < 32) \
+                     SELECT s.id, s.slug, s.name, s.parent_id FROM sections s JOIN tree t ON t.id = s.id \
+                     ORDER BY t.depth, s.name COLLATE NOCASE",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map([], SectionRow::from_rusqlite)?
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .map_err(sql_err)
+            })
+            .await?;
         rows.into_iter().map(SectionRow::into_section).collect()
     }
 
     async fn ensure_section(&self, name: &str, parent: Option<&str>) -> StoreResult<Section> {
-        let mut tx = self.write().await?;
-        let parent_id = match parent {
-            Some(p) => Some(ensure_named(&mut tx, NamedTable::Sections, p).await?),
-            None => None,
-        };
-        let id = ensure_named(&mut tx, NamedTable::Sections, name).await?;
-        if parent_id.is_some() && parent_id != Some(id) {
-            sqlx::query("UPDATE sections SET parent_id = ?2 WHERE id = ?1")
-                .bind(id)
-                .bind(parent_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        }
-        let row: SectionRow =
-            sqlx::query_as("SELECT id, slug, name, parent_id FROM sections WHERE id = ?1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db_err)?;
-        record_change(&mut tx, Change::Sections).await?;
-        tx.commit().await.map_err(db_err)?;
+        let name = name.to_owned();
+        let parent = parent.map(str::to_owned);
+        let row = self
+            .writer
+            .write(move |tx| {
+                let parent_id = match &parent {
+                    Some(p) => Some(ensure_named(tx, NamedTable::Sections, p)?),
+                    None => None,
+                };
+                let id = ensure_named(tx, NamedTable::Sections, &name)?;
+                if parent_id.is_some() && parent_id != Some(id) {
+                    exec(
+                        tx,
+                        "UPDATE sections SET parent_id = ?2 WHERE id = ?1",
+                        (id, parent_id),
+                    )?;
+                }
+                let row = tx
+                    .prepare_cached("SELECT id, slug, name, parent_id FROM sections WHERE id = ?1")
+                    .and_then(|mut stmt| stmt.query_row([id], SectionRow::from_rusqlite))
+                    .map_err(sql_err)?;
+                record_change_sync(tx, Change::Sections)?;
+                Ok(row)
+            })
+            .await?;
         row.into_section()
     }
 
     async fn section_by_slug(&self, slug: &str) -> StoreResult<Section> {
-        let row: SectionRow =
-            sqlx::query_as("SELECT id, slug, name, parent_id FROM sections WHERE slug = ?1")
-                .bind(slug)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let slug = slug.to_owned();
+        let row = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "SELECT id, slug, name, parent_id FROM sections WHERE slug = ?1",
+                )
+                .and_then(|mut stmt| stmt.query_row([slug], SectionRow::from_rusqlite))
+                .map_err(sql_err)
+            })
+            .await?;
         row.into_section()
     }
 
@@ -605,12 +635,17 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn contributor_by_slug(&self, slug: &str) -> StoreResult<Contributor> {
-        let (id, slug, name, bio): (i64, String, String, Option<String>) =
-            sqlx::query_as("SELECT id, slug, name, bio FROM contributors WHERE slug = ?1")
-                .bind(slug)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let slug = slug.to_owned();
+        let (id, slug, name, bio): (i64, String, String, Option<String>) = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached("SELECT id, slug, name, bio FROM contributors WHERE slug = ?1")
+                    .and_then(|mut stmt| {
+                        stmt.query_row([slug], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    })
+                    .map_err(sql_err)
+            })
+            .await?;
         Ok(Contributor {
             id: gazette_domain::ContributorId(id),
             slug: rows::slug(slug)?,
@@ -630,12 +665,15 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn source_by_slug(&self, slug: &str) -> StoreResult<Source> {
-        let row: SourceRow =
-            sqlx::query_as("SELECT id, slug, name, url FROM sources WHERE slug = ?1")
-                .bind(slug)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let slug = slug.to_owned();
+        let row = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached("SELECT id, slug, name, url FROM sources WHERE slug = ?1")
+                    .and_then(|mut stmt| stmt.query_row([slug], SourceRow::from_rusqlite))
+                    .map_err(sql_err)
+            })
+            .await?;
         row.into_source()
     }
 
@@ -649,25 +687,30 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn is_live(&self, article: ArticleId, now: Timestamp) -> StoreResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM articles WHERE id = ?1 AND status = 'published' AND published_at <= ?2",
-        )
-        .bind(article.0)
-        .bind(now.as_second())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(found.is_some())
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "SELECT 1 FROM articles \
+                     WHERE id = ?1 AND status = 'published' AND published_at <= ?2",
+                )
+                .and_then(|mut stmt| stmt.exists((article.0, now.as_second())))
+                .map_err(sql_err)
+            })
+            .await
     }
 
     async fn live_article_ids(&self, now: Timestamp) -> StoreResult<Vec<ArticleId>> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM articles WHERE status = 'published' AND published_at <= ?1",
-        )
-        .bind(now.as_second())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(ids.into_iter().map(ArticleId).collect())
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "SELECT id FROM articles WHERE status = 'published' AND published_at <= ?1",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map([now.as_second()], |r| r.get(0).map(ArticleId))?
+                        .collect()
+                })
+                .map_err(sql_err)
+            })
+            .await
     }
 }

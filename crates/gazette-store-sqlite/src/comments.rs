@@ -10,7 +10,7 @@ use gazette_store::{Change, CommentStore, ImportedComment, Page, StoreError, Sto
 
 use gazette_store_sql::rows::CommentRow;
 
-use crate::{SqliteStore, db_err, record_change};
+use crate::{SqliteStore, db_err, record_change, workers::sql_err};
 
 /// An insert that failed on a reference names what was missing.
 fn missing(e: sqlx::Error) -> StoreError {
@@ -107,26 +107,35 @@ impl CommentStore for SqliteStore {
     }
 
     async fn comment_seen(&self, article: ArticleId, fingerprint: &str) -> StoreResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM comments WHERE article_id = ?1 AND fingerprint = ?2 LIMIT 1",
-        )
-        .bind(article.0)
-        .bind(fingerprint)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_err)?;
-        Ok(found.is_some())
+        let fingerprint = fingerprint.to_owned();
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "SELECT 1 FROM comments WHERE article_id = ?1 AND fingerprint = ?2 LIMIT 1",
+                )
+                .and_then(|mut stmt| stmt.exists((article.0, fingerprint)))
+                .map_err(sql_err)
+            })
+            .await
     }
 
     async fn approved_comments(&self, article: ArticleId) -> StoreResult<Vec<Comment>> {
-        let rows: Vec<CommentRow> = sqlx::query_as(
-            "SELECT id, article_id, parent_id, author_name, author_email, body_html, status, created_at \
-             FROM comments WHERE article_id = ?1 AND status = 'approved' ORDER BY created_at, id",
-        )
-        .bind(article.0)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let rows = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "SELECT id, article_id, parent_id, author_name, author_email, body_html, \
+                       status, created_at \
+                     FROM comments WHERE article_id = ?1 AND status = 'approved' \
+                     ORDER BY created_at, id",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map([article.0], CommentRow::from_rusqlite)?
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .map_err(sql_err)
+            })
+            .await?;
         rows.into_iter().map(CommentRow::into_comment).collect()
     }
 

@@ -14,8 +14,9 @@ mod copy;
 mod newsroom;
 mod rankings;
 mod views;
+mod workers;
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use async_trait::async_trait;
 use sqlx::{
@@ -30,7 +31,21 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// Gazette's store in one SQLite database file.
 #[derive(Clone)]
 pub struct SqliteStore {
+    /// Writes, migrations and the staff's queries (sqlx).
     pool: SqlitePool,
+    /// Reader-facing queries (rusqlite on threads of their own).
+    readers: Arc<workers::Workers>,
+    /// Saving stories (rusqlite, one thread).
+    writer: Arc<workers::Workers>,
+    /// A store made by [`SqliteStore::memory`] lives in this directory,
+    /// removed when the last clone goes.
+    _scratch: Option<Arc<tempfile::TempDir>>,
+}
+
+/// Reader threads for a database: one per core, at least two, so that one
+/// slow read (a page the file cache does not hold) does not stop the rest.
+fn reader_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
 }
 
 /// Turns a sqlx error into the store's error: "no row", uniqueness and
@@ -55,7 +70,15 @@ impl SqliteStore {
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(create);
-        Self::connect(opts, 8).await
+        let pool = Self::connect(opts, 8).await?;
+        let readers = workers::Workers::open(path, reader_threads(), workers::Role::Read)?;
+        let writer = workers::Workers::open(path, 1, workers::Role::Write)?;
+        Ok(SqliteStore {
+            pool,
+            readers: Arc::new(readers),
+            writer: Arc::new(writer),
+            _scratch: None,
+        })
     }
 
     /// Opens a `sqlite://PATH` URL (`sqlite:PATH` also works).
@@ -71,21 +94,32 @@ impl SqliteStore {
         Self::open(Path::new(path), create).await
     }
 
-    /// A private in-memory database, for tests.
+    /// A private, throw-away database (for tests and tools): a file in a
+    /// directory of its own, removed when the last clone of the store goes.
+    /// (Not SQLite's `:memory:`: every connection to that is a database of
+    /// its own, and the store reads and writes on different connections.)
     pub async fn memory() -> StoreResult<Self> {
-        let opts = SqliteConnectOptions::from_str("sqlite::memory:").map_err(db_err)?;
-        // One connection: every connection to :memory: is its own database.
-        Self::connect(opts, 1).await
+        let dir = tempfile::Builder::new()
+            .prefix("gazette-scratch-")
+            .tempdir()
+            .map_err(StoreError::other)?;
+        let mut store = Self::open(&dir.path().join("gazette.db"), true).await?;
+        store._scratch = Some(Arc::new(dir));
+        Ok(store)
     }
 
-    async fn connect(opts: SqliteConnectOptions, max: u32) -> StoreResult<Self> {
+    async fn connect(opts: SqliteConnectOptions, max: u32) -> StoreResult<SqlitePool> {
         let opts = opts
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true)
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-32000");
+            // 8 MiB of SQLite's page cache per connection: the operating
+            // system's file cache holds the database; this keeps what one
+            // write touches (with several connections, 32 MiB each made
+            // the server's memory grow with the archive).
+            .pragma("cache_size", "-8000");
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
             .min_connections(1)
@@ -93,7 +127,7 @@ impl SqliteStore {
             .await
             .map_err(db_err)?;
         MIGRATOR.run(&pool).await.map_err(StoreError::other)?;
-        Ok(SqliteStore { pool })
+        Ok(pool)
     }
 
     /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock
@@ -150,6 +184,17 @@ pub(crate) async fn record_change(
     Ok(())
 }
 
+/// [`record_change`] in a rusqlite write transaction.
+pub(crate) fn record_change_sync(
+    tx: &rusqlite::Transaction<'_>,
+    change: Change,
+) -> StoreResult<()> {
+    tx.prepare_cached("INSERT INTO changes (change) VALUES (?1)")
+        .and_then(|mut stmt| stmt.execute([change.to_string()]))
+        .map_err(workers::sql_err)?;
+    Ok(())
+}
+
 /// Ids as a JSON array, bound as one parameter and read with `json_each`.
 pub(crate) fn json_ids(ids: impl Iterator<Item = i64>) -> String {
     let mut out = String::from("[");
@@ -167,6 +212,8 @@ impl SqliteStore {
     /// Waits for queries in flight and closes every connection (also
     /// `Store::close`).
     pub async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

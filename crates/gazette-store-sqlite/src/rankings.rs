@@ -13,7 +13,7 @@ use gazette_store::{
 
 use gazette_store_sql::rows;
 
-use crate::{SqliteStore, db_err, record_change};
+use crate::{SqliteStore, db_err, record_change, workers::sql_err};
 
 type CandidateRow = (i64, i64, i64, i64);
 
@@ -43,26 +43,35 @@ impl RankingStore for SqliteStore {
         }
         // The cut is the views of the `limit`-th story down the week's
         // (week, views DESC) index; everything at or above it comes back.
-        let rows: Vec<CandidateRow> = sqlx::query_as(
-            "WITH eligible AS ( \
-               SELECT w.article_id, w.views, a.comments, a.published_at \
-               FROM article_weekly_views w JOIN articles a ON a.id = w.article_id \
-               WHERE w.week = ?1 AND w.views > 0 \
-                 AND w.published_at >= ?2 AND w.published_at < ?3 \
-                 AND a.status = 'published' AND a.published_at >= ?2 AND a.published_at < ?3 \
-                 AND a.published_at <= ?4), \
-             cut AS (SELECT views FROM eligible ORDER BY views DESC LIMIT 1 OFFSET ?5) \
-             SELECT article_id, views, comments, published_at FROM eligible \
-             WHERE views >= COALESCE((SELECT views FROM cut), 1)",
-        )
-        .bind(window.week.to_string())
-        .bind(window.published_from.as_second())
-        .bind(window.published_until.as_second())
-        .bind(now.as_second())
-        .bind(i64::from(limit) - 1)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let params = (
+            window.week.to_string(),
+            window.published_from.as_second(),
+            window.published_until.as_second(),
+            now.as_second(),
+            i64::from(limit) - 1,
+        );
+        let rows: Vec<CandidateRow> = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "WITH eligible AS ( \
+                       SELECT w.article_id, w.views, a.comments, a.published_at \
+                       FROM article_weekly_views w JOIN articles a ON a.id = w.article_id \
+                       WHERE w.week = ?1 AND w.views > 0 \
+                         AND w.published_at >= ?2 AND w.published_at < ?3 \
+                         AND a.status = 'published' AND a.published_at >= ?2 AND a.published_at < ?3 \
+                         AND a.published_at <= ?4), \
+                     cut AS (SELECT views FROM eligible ORDER BY views DESC LIMIT 1 OFFSET ?5) \
+                     SELECT article_id, views, comments, published_at FROM eligible \
+                     WHERE views >= COALESCE((SELECT views FROM cut), 1)",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                        .collect()
+                })
+                .map_err(sql_err)
+            })
+            .await?;
         candidates(rows)
     }
 
@@ -75,45 +84,64 @@ impl RankingStore for SqliteStore {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let rows: Vec<CandidateRow> = sqlx::query_as(
-            "WITH eligible AS ( \
-               SELECT a.id, a.comments, a.published_at FROM articles a \
-               WHERE a.status = 'published' AND a.published_at >= ?2 AND a.published_at < ?3 \
-                 AND a.published_at <= ?4 \
-                 AND NOT EXISTS (SELECT 1 FROM article_weekly_views w \
-                                 WHERE w.week = ?1 AND w.article_id = a.id AND w.views > 0)), \
-             cut AS (SELECT comments FROM eligible ORDER BY comments DESC LIMIT 1 OFFSET ?5) \
-             SELECT id, 0, comments, published_at FROM eligible \
-             WHERE comments >= COALESCE((SELECT comments FROM cut), 0)",
-        )
-        .bind(window.week.to_string())
-        .bind(window.published_from.as_second())
-        .bind(window.published_until.as_second())
-        .bind(now.as_second())
-        .bind(i64::from(limit) - 1)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        let params = (
+            window.week.to_string(),
+            window.published_from.as_second(),
+            window.published_until.as_second(),
+            now.as_second(),
+            i64::from(limit) - 1,
+        );
+        let rows: Vec<CandidateRow> = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "WITH eligible AS ( \
+                       SELECT a.id, a.comments, a.published_at FROM articles a \
+                       WHERE a.status = 'published' AND a.published_at >= ?2 AND a.published_at < ?3 \
+                         AND a.published_at <= ?4 \
+                         AND NOT EXISTS (SELECT 1 FROM article_weekly_views w \
+                                         WHERE w.week = ?1 AND w.article_id = a.id AND w.views > 0)), \
+                     cut AS (SELECT comments FROM eligible ORDER BY comments DESC LIMIT 1 OFFSET ?5) \
+                     SELECT id, 0, comments, published_at FROM eligible \
+                     WHERE comments >= COALESCE((SELECT comments FROM cut), 0)",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map(params, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                        .collect()
+                })
+                .map_err(sql_err)
+            })
+            .await?;
         candidates(rows)
     }
 
     async fn frozen_ranking(&self, week: IsoWeek) -> StoreResult<Option<Vec<TopStory>>> {
-        let frozen: Option<i64> =
-            sqlx::query_scalar("SELECT frozen_at FROM top_stories_weeks_frozen WHERE week = ?1")
-                .bind(week.to_string())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_err)?;
-        if frozen.is_none() {
+        let key = week.to_string();
+        let ranked: Option<Vec<(i64, i64, i64)>> = self
+            .readers
+            .read(move |conn| {
+                let frozen = conn
+                    .prepare_cached("SELECT 1 FROM top_stories_weeks_frozen WHERE week = ?1")
+                    .and_then(|mut stmt| stmt.exists([&key]))
+                    .map_err(sql_err)?;
+                if !frozen {
+                    return Ok(None);
+                }
+                conn.prepare_cached(
+                    "SELECT rank, article_id, views FROM top_stories_frozen \
+                     WHERE week = ?1 ORDER BY rank",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                        .collect()
+                })
+                .map(Some)
+                .map_err(sql_err)
+            })
+            .await?;
+        let Some(ranked) = ranked else {
             return Ok(None);
-        }
-        let ranked: Vec<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT rank, article_id, views FROM top_stories_frozen WHERE week = ?1 ORDER BY rank",
-        )
-        .bind(week.to_string())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db_err)?;
+        };
         let ids: Vec<ArticleId> = ranked.iter().map(|r| ArticleId(r.1)).collect();
         let mut summaries: HashMap<ArticleId, _> = self
             .summaries(&ids)
@@ -176,11 +204,14 @@ impl RankingStore for SqliteStore {
     }
 
     async fn frozen_weeks(&self) -> StoreResult<Vec<IsoWeek>> {
-        let weeks: Vec<String> =
-            sqlx::query_scalar("SELECT week FROM top_stories_weeks_frozen ORDER BY week")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_err)?;
+        let weeks: Vec<String> = self
+            .readers
+            .read(|conn| {
+                conn.prepare_cached("SELECT week FROM top_stories_weeks_frozen ORDER BY week")
+                    .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect())
+                    .map_err(sql_err)
+            })
+            .await?;
         weeks
             .into_iter()
             .map(|w| w.parse().map_err(StoreError::other))

@@ -13,6 +13,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Articles, slug_collisions_get_suffixes),
         check!(Articles, a_wanted_slug_is_kept_or_suffixed),
         check!(Articles, drafts_are_hidden),
+        check!(Articles, only_published_stories_are_in_listings),
         check!(Articles, scheduled_stories_wait_for_their_time),
         check!(Articles, latest_is_newest_first_and_paged),
         check!(Articles, sections_nest_and_list),
@@ -181,6 +182,64 @@ async fn drafts_are_hidden(ctx: &Ctx) {
     );
     assert_eq!(store.count_published(now()).await.unwrap(), 0);
     assert_eq!(store.first_published_at(now()).await.unwrap(), None);
+}
+
+/// Every listing (latest, section, contributor, source) and its count
+/// follow the story's status as it goes draft -> published -> withdrawn.
+async fn only_published_stories_are_in_listings(ctx: &Ctx) {
+    let store = &*ctx.store;
+    add(store, "other", "Already Out", at(2025, 11, 20, 9)).await;
+    let mut input = sample("w", "Comes And Goes", at(2025, 11, 25, 9));
+    input.status = ArticleStatus::Draft;
+    store.save_article(&input, now()).await.unwrap();
+    let section = store.section_by_slug("harbour-coast").await.unwrap();
+    let ani = store.contributor_by_slug("ani-hakobyan").await.unwrap();
+    let radio = store.source_by_slug("coast-radio").await.unwrap();
+    let listings = [
+        Listing::Latest,
+        Listing::Section(section.id),
+        Listing::Contributor(ani.id),
+        Listing::Source(radio.id),
+    ];
+    let seen = |status: &'static str| {
+        let (section, ani, radio) = (&section, &ani, &radio);
+        async move {
+            let mut out = Vec::new();
+            for listing in listings {
+                let page = Page::new(1, 10);
+                let listed = match listing {
+                    Listing::Latest => store.latest_articles(page, now()).await,
+                    Listing::Section(_) => store.articles_in_section(section, page, now()).await,
+                    Listing::Contributor(_) => {
+                        store.articles_by_contributor(ani, page, now()).await
+                    }
+                    Listing::Source(_) => store.articles_from_source(radio, page, now()).await,
+                }
+                .unwrap();
+                let count = store.count_listed(listing, now()).await.unwrap();
+                assert_eq!(count as usize, listed.len(), "{status}: {listing:?}");
+                out.push(heads(&listed));
+            }
+            out
+        }
+    };
+    let only_other = vec![vec!["Already Out".to_string()]; 4];
+    assert_eq!(seen("draft").await, only_other);
+    input.status = ArticleStatus::Published;
+    store.save_article(&input, now()).await.unwrap();
+    let both = vec![vec!["Comes And Goes".to_string(), "Already Out".to_string()]; 4];
+    assert_eq!(seen("published").await, both);
+    input.status = ArticleStatus::Withdrawn;
+    store.save_article(&input, now()).await.unwrap();
+    assert_eq!(seen("withdrawn").await, only_other);
+    // Deep pages: offsets past the first page walk the same index.
+    assert!(
+        store
+            .articles_in_section(&section, Page::new(2, 1), now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn scheduled_stories_wait_for_their_time(ctx: &Ctx) {

@@ -10,6 +10,8 @@ pub mod listing;
 pub mod staff;
 pub mod top;
 
+use std::sync::Arc;
+
 use axum::{
     http::header,
     response::{Html, IntoResponse, Response},
@@ -25,14 +27,14 @@ use crate::{AppError, AppState, views::SummaryView};
 /// stories and the sections.
 pub struct Frame {
     pub week: IsoWeek,
-    pub top: Vec<TopStory>,
-    pub sections: Vec<Section>,
+    pub top: Arc<Vec<TopStory>>,
+    pub sections: Arc<Vec<Section>>,
 }
 
 /// Loads the frame.
 pub async fn frame(state: &AppState) -> StoreResult<Frame> {
     let (week, top) = state.core.top_current().await?;
-    let sections = state.core.store.sections().await?;
+    let sections = state.core.sections().await?;
     Ok(Frame {
         week,
         top,

@@ -31,6 +31,22 @@ engines!(
                 .contains("<h1>Corrected Headline</h1>"),
             "a page greeting one reader is never cached"
         );
+        let metrics = app
+            .http
+            .get(app.url("/api/metrics"))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for line in [
+            "gazette_page_cache_total{outcome=\"hit\"} 1",
+            "gazette_page_cache_total{outcome=\"miss\"} 1",
+        ] {
+            assert!(metrics.contains(line), "{line} in\n{metrics}");
+        }
         // Moderating clears the cache, so an approved comment shows at once.
         let r = app
             .http
@@ -135,5 +151,36 @@ engines!(
         ] {
             assert!(text.contains(line), "{line} in\n{text}");
         }
+    }
+);
+
+engines!(
+    navigation_keeps_its_sections_until_a_change,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        app.story("a", "First Story", days_ago(1)).await;
+        // The navigation, not the story list (which shows each story's section).
+        let nav = |page: String| {
+            let at = page.find("<nav class=\"sections\"").expect("navigation");
+            page[at..at + page[at..].find("</nav>").unwrap()].to_owned()
+        };
+        let home = nav(app.text("/").await);
+        assert!(home.contains("Harbour &amp; Coast"), "{home}");
+        assert!(!home.contains("Night Desk"));
+        // A story filed under a new section, saved behind the core's back
+        // (as another node would): the navigation stays as it was...
+        let mut input = sample("b", "Second Story", days_ago(1));
+        input.sections = vec!["Night Desk".into()];
+        let saved = app
+            .store
+            .save_article(&input, app.core.now())
+            .await
+            .unwrap();
+        assert!(!nav(app.text("/").await).contains("Night Desk"), "kept");
+        // ...until the change is heard.
+        app.core
+            .apply_change(gazette_store::Change::Article(saved.id))
+            .await;
+        assert!(nav(app.text("/").await).contains("Night Desk"), "followed");
     }
 );

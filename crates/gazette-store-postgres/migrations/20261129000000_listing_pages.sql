@@ -1,0 +1,17 @@
+-- A page deep in a listing is found in one index, without reading a story
+-- per skipped row. A link row now carries its story's publish time only
+-- while the story is published; otherwise the largest bigint, after every
+-- "now", so that no listing ever reaches it (gazette_store_sql::listed_at).
+
+UPDATE article_sections x SET published_at = 9223372036854775807
+    FROM articles a WHERE a.id = x.article_id AND (a.status <> 'published' OR a.published_at IS NULL);
+UPDATE article_contributors x SET published_at = 9223372036854775807
+    FROM articles a WHERE a.id = x.article_id AND (a.status <> 'published' OR a.published_at IS NULL);
+UPDATE article_sources x SET published_at = 9223372036854775807
+    FROM articles a WHERE a.id = x.article_id AND (a.status <> 'published' OR a.published_at IS NULL);
+
+-- The newest-first list of every published story in one index, without a
+-- sort. It replaces the index on (status, published_at), which it begins
+-- with.
+DROP INDEX articles_by_status_time;
+CREATE INDEX articles_listed ON articles (status, published_at DESC, id DESC);
