@@ -79,16 +79,41 @@ impl PageCache {
 /// Which requests may be answered from the cache: reader pages, the same
 /// for everyone. Hits, the API, staff pages and pages that greet one
 /// reader (`?comment=`, `?reply_to=`) never are.
-fn cacheable(req: &Request) -> bool {
-    if req.method() != Method::GET {
+fn cacheable(method: &Method, uri: &axum::http::Uri) -> bool {
+    if method != Method::GET {
         return false;
     }
-    let reader_page = crate::urls::is_reader_page(req.uri().path());
-    let personal = req
-        .uri()
+    let reader_page = crate::urls::is_reader_page(uri.path());
+    let personal = uri
         .query()
         .is_some_and(|q| q.contains("comment=") || q.contains("reply_to="));
     reader_page && !personal
+}
+
+/// Marks a request that the server already looked up in the cache (and
+/// did not find) before routing it.
+#[derive(Clone, Copy)]
+struct LookedUp;
+
+impl PageCache {
+    /// The key of `uri`'s page in the current generation, if it has one.
+    fn key(&self, uri: &axum::http::Uri) -> Option<String> {
+        let generation = self.generation.load(Ordering::Relaxed);
+        cache_key(uri).map(|key| format!("{generation}:{key}"))
+    }
+
+    /// Answers `req` from the cache before it is routed, when it can: a
+    /// page rendered a moment ago costs no routing and no middleware.
+    pub(crate) async fn answer<B>(&self, req: &mut axum::http::Request<B>) -> Option<Response> {
+        let pages = self.pages.as_ref()?;
+        if !cacheable(req.method(), req.uri()) {
+            return None;
+        }
+        let key = self.key(req.uri())?;
+        self.lookups.fetch_add(1, Ordering::Relaxed);
+        req.extensions_mut().insert(LookedUp);
+        pages.get(&key).await.map(IntoResponse::into_response)
+    }
 }
 
 /// What decides a cached page: its path, and for listings the page
@@ -120,17 +145,17 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
     let Some(pages) = &state.page_cache.pages else {
         return next.run(req).await;
     };
-    if !cacheable(&req) {
+    if !cacheable(req.method(), req.uri()) {
         return next.run(req).await;
     }
-    let generation = state.page_cache.generation.load(Ordering::Relaxed);
-    let Some(key) = cache_key(req.uri()) else {
+    let Some(key) = state.page_cache.key(req.uri()) else {
         return next.run(req).await;
     };
-    let key = format!("{generation}:{key}");
-    state.page_cache.lookups.fetch_add(1, Ordering::Relaxed);
-    if let Some(page) = pages.get(&key).await {
-        return page.into_response();
+    if req.extensions().get::<LookedUp>().is_none() {
+        state.page_cache.lookups.fetch_add(1, Ordering::Relaxed);
+        if let Some(page) = pages.get(&key).await {
+            return page.into_response();
+        }
     }
     // One request renders a missing page; the others asking for it at the
     // same moment wait for that one instead of all rendering it at once.

@@ -24,8 +24,8 @@ mod views;
 
 pub use client::TrustedProxies;
 pub use error::AppError;
-pub use server::{ServerLimits, serve};
-pub use state::{AppState, StartError, WebConfig};
+pub use server::{IntoListeners, Listeners, ServerLimits, serve};
+pub use state::{AppState, Shared, StartError, WebConfig};
 pub use templates::{TemplateError, Templates};
 
 use std::time::Duration;
@@ -51,6 +51,32 @@ const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// goes through.
 pub fn router(state: AppState) -> Router {
     with_middleware(routes(), state)
+}
+
+/// What [`serve`] runs: the router, and the page cache that answers a
+/// page rendered a moment ago before any routing.
+#[derive(Clone)]
+pub struct App {
+    pub(crate) router: Router,
+    pub(crate) cache: Option<std::sync::Arc<cache::PageCache>>,
+}
+
+/// The whole site over `state`: [`router`] behind its page cache.
+pub fn app(state: AppState) -> App {
+    App {
+        cache: Some(state.page_cache.clone()),
+        router: router(state),
+    }
+}
+
+/// A router served as it is (no cache in front).
+impl From<Router> for App {
+    fn from(router: Router) -> App {
+        App {
+            router,
+            cache: None,
+        }
+    }
 }
 
 fn routes() -> Router<AppState> {

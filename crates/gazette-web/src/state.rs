@@ -39,9 +39,12 @@ impl Default for WebConfig {
     }
 }
 
-/// Shared by every handler.
+/// Shared by every handler: one pointer, cloned for each request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] points to.
+pub struct Shared {
     pub core: Arc<Core>,
     pub templates: Arc<Templates>,
     pub config: Arc<WebConfig>,
@@ -73,17 +76,24 @@ impl AppState {
                 cache.clear();
             }
         });
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             templates: Arc::new(Templates::new(config.theme_dir.clone())?),
             config: Arc::new(config),
             core,
             page_cache,
             throttle: Default::default(),
-        })
+        })))
     }
 
     /// Forgets every cached page at once, after a change made on this node.
     pub fn pages_changed(&self) {
         self.page_cache.clear();
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }

@@ -8,7 +8,7 @@ use gazette_store::Store;
 use gazette_store_postgres::PgStore;
 use gazette_store_sqlite::SqliteStore;
 use gazette_web::AppState;
-use tokio::net::TcpListener;
+use gazette_web::Listeners;
 
 use crate::config::{Config, Database};
 
@@ -132,9 +132,9 @@ pub async fn core(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Arc<
 }
 
 /// Binds the listening socket, turning the usual failures into advice.
-pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
+pub async fn bind(config: &Config) -> anyhow::Result<Listeners> {
     let addr = config.listen_addr()?;
-    TcpListener::bind(addr).await.map_err(|e| {
+    Listeners::bind(addr, config.server_threads()).map_err(|e| {
         let why = match e.kind() {
             io::ErrorKind::AddrInUse => "the address is already in use; stop the program using it or pick another port with --listen".to_owned(),
             io::ErrorKind::PermissionDenied => "permission denied; ports below 1024 need privileges, pick another with --listen".to_owned(),
@@ -150,7 +150,7 @@ pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
 pub async fn serve(
     config: &Config,
     store: Arc<dyn Store>,
-    listener: TcpListener,
+    listener: Listeners,
 ) -> anyhow::Result<()> {
     let core = core(config, store.clone()).await?;
     let state = AppState::new(core.clone(), config.web()?).context("cannot start the site")?;
@@ -165,7 +165,7 @@ pub async fn serve(
         "Gazette is serving {} on http://{addr}/",
         config.newsroom.name
     );
-    let app = gazette_web::router(state);
+    let app = gazette_web::app(state);
     let served = gazette_web::serve(listener, app, config.server_limits(), shutdown_signal()).await;
     // Requests are done: no hit can arrive any more, so this last write
     // holds every view the server accepted.

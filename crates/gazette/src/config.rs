@@ -62,6 +62,9 @@ pub struct ServerConfig {
     pub header_read_timeout_ms: u64,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
+    /// Threads that serve requests, each with its own socket on the
+    /// address; 0 means one per CPU core.
+    pub threads: usize,
 }
 
 impl Default for ServerConfig {
@@ -69,6 +72,7 @@ impl Default for ServerConfig {
         ServerConfig {
             header_read_timeout_ms: 10_000,
             max_connections: 10_000,
+            threads: 0,
         }
     }
 }
@@ -321,6 +325,12 @@ impl Config {
                 self.server.header_read_timeout_ms
             );
         }
+        if self.server.threads > 1024 {
+            bail!(
+                "server.threads is {}; use 0 (one per CPU core) or 1 to 1024",
+                self.server.threads
+            );
+        }
         if self.server.max_connections == 0 {
             bail!("server.max_connections is 0; allow at least one connection");
         }
@@ -430,6 +440,14 @@ impl Config {
             ),
             max_connections: self.server.max_connections,
             ..gazette_web::ServerLimits::default()
+        }
+    }
+
+    /// How many threads serve requests.
+    pub fn server_threads(&self) -> usize {
+        match self.server.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
         }
     }
 

@@ -82,9 +82,10 @@ impl TestApp {
             .await
             .unwrap();
         let state = AppState::new(core.clone(), config).unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        // Two serving threads on one port, as a server on two cores runs.
+        let listener = gazette_web::Listeners::bind("127.0.0.1:0".parse().unwrap(), 2).unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = gazette_web::router(state.clone());
+        let app = gazette_web::app(state.clone());
         tokio::spawn(gazette_web::serve(
             listener,
             app,
