@@ -3,7 +3,8 @@
 -- column after it (publish time, counters...) meant walking that chain,
 -- for every story of a listing page and for every counter update (which
 -- rewrote the whole row, body included). Listings, rankings and counters
--- now never touch a body; the article page joins it.
+-- now never touch a body; the article page joins it. (SQLite serves one
+-- node, so this migration may drop the old column in the same release.)
 
 CREATE TABLE article_bodies (
     article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
