@@ -8,6 +8,7 @@ mod article;
 mod comment;
 mod error;
 mod newsroom;
+mod redirect;
 mod slug;
 mod week;
 
@@ -15,5 +16,6 @@ pub use article::*;
 pub use comment::{Comment, CommentId, CommentStatus, NewComment};
 pub use error::DomainError;
 pub use newsroom::Newsroom;
+pub use redirect::{NAMING_PARAMS, old_url_key};
 pub use slug::Slug;
 pub use week::{IsoWeek, MAX_WEEK_YEAR, MIN_WEEK_YEAR};

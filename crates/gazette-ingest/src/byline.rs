@@ -417,6 +417,11 @@ fn parse_byline(text: &str) -> Option<(Vec<String>, Option<String>)> {
             if caps >= 2 && caps < words.len() && is_name(&words[..caps]) {
                 names.push(fix_caps(&words[..caps].join(" ")));
                 credit = Some(words[caps..].join(" "));
+            } else if let Some(k) = name_then_credit(&words) {
+                // "Maral Boyajian Mirror-Spectator Staff": a name, then the
+                // credit with no comma between.
+                names.push(fix_caps(&words[..k].join(" ")));
+                credit = Some(words[k..].join(" "));
             } else {
                 credit = Some(part.clone());
             }
@@ -496,11 +501,50 @@ fn fix_caps(name: &str) -> String {
     out
 }
 
-/// "Special to the Mirror-Spectator" on a line of its own.
+/// Where the credit starts in "Maral Boyajian Mirror-Spectator Staff": at
+/// the first word after a name of two or more words that names a
+/// publication (hyphenated, "The") or is a credit word itself, provided the
+/// part ends in a credit word.
+fn name_then_credit(words: &[&str]) -> Option<usize> {
+    let last = words.last()?.to_lowercase();
+    if !CREDIT_WORDS.contains(&last.trim_matches('.')) || words.len() < 3 {
+        return None;
+    }
+    let k = (2..words.len()).find(|&k| {
+        let w = words[k];
+        w.contains('-') || w == "The" || CREDIT_WORDS.contains(&w.to_lowercase().as_str())
+    })?;
+    (is_name(&words[..k])
+        && words[k..]
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase)))
+    .then_some(k)
+}
+
+/// "Special to the Mirror-Spectator", or a short capitalized line ending
+/// in a credit word ("Mirror-Spectator Staff", "Staff Correspondent"), on
+/// a line of its own.
 fn is_credit_line(p: &str) -> bool {
     let lower = p.to_lowercase();
-    (lower.starts_with("special to ") || lower.starts_with("special for "))
-        && p.split_whitespace().count() <= 8
+    let words: Vec<&str> = p.split_whitespace().collect();
+    if (lower.starts_with("special to ") || lower.starts_with("special for ")) && words.len() <= 8 {
+        return true;
+    }
+    const ROLE: &[&str] = &[
+        "staff",
+        "correspondent",
+        "writer",
+        "reporter",
+        "columnist",
+        "contributor",
+    ];
+    (2..=4).contains(&words.len())
+        && words
+            .last()
+            .is_some_and(|w| ROLE.contains(&w.to_lowercase().trim_matches('.')))
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 fn trim_punct(s: &str) -> &str {

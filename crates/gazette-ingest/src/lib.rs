@@ -4,6 +4,7 @@ pub mod byline;
 pub mod html;
 pub mod sections;
 pub mod textpage;
+pub mod wxr;
 
 pub use byline::{Lead, parse_lead};
 pub use textpage::{TextPage, TextPageError, parse_text_page};

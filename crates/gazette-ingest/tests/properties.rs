@@ -3,7 +3,10 @@
 //! `PROPTEST_CASES=100000 cargo test -p gazette-ingest --test properties`
 //! runs longer.
 
-use gazette_ingest::{parse_lead, parse_text_page};
+use gazette_ingest::{
+    parse_lead, parse_text_page,
+    wxr::{self, Entry, WxrReader},
+};
 use proptest::prelude::*;
 
 /// Text that is likely to trip a parser: bylines, dashes, parentheses,
@@ -64,7 +67,75 @@ fn tricky() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
+/// A small valid WXR file, for cutting and mutating.
+const WXR: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>T</title><link>https://t.example</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_login><![CDATA[a]]></wp:author_login></wp:author>
+<item><title>Hi &amp; bye</title><dc:creator>a</dc:creator><content:encoded><![CDATA[By Ani Hakobyan
+
+YEREVAN &mdash; [caption]<img src="x">c[/caption] [gallery ids="1,x"]]]></content:encoded>
+<wp:post_id>3</wp:post_id><wp:post_date_gmt>2025-11-24 09:00:00</wp:post_date_gmt><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_content>x</wp:comment_content></wp:comment></item>
+</channel></rss>
+"#;
+
+/// Reads and maps a whole file; returns whether it read to the end.
+fn read_all(bytes: &[u8]) -> Result<usize, wxr::WxrError> {
+    let mut r = WxrReader::new(bytes);
+    let mut mapper: Option<wxr::Mapper> = None;
+    let mut n = 0;
+    while let Some(e) = r.next_entry()? {
+        match &e {
+            Entry::Site(s) => mapper = Some(wxr::Mapper::new(s.clone(), jiff::tz::TimeZone::UTC)),
+            Entry::Item(i) => {
+                if let Some(m) = mapper.as_mut() {
+                    m.learn(&e);
+                    let _ = m.item(i);
+                }
+            }
+            other => {
+                if let Some(m) = mapper.as_mut() {
+                    m.learn(other);
+                }
+            }
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
 proptest! {
+    #[test]
+    fn any_bytes_as_wxr_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        if let Err(e) = read_all(&bytes) {
+            prop_assert!(e.line >= 1 && e.column >= 1, "errors name a place: {e}");
+        }
+    }
+
+    #[test]
+    fn a_wxr_cut_or_changed_anywhere_never_panics(
+        cut in 0..WXR.len(),
+        at in 0..WXR.len(),
+        insert in tricky(),
+    ) {
+        let cut_file = &WXR.as_bytes()[..cut];
+        if let Err(e) = read_all(cut_file) {
+            prop_assert!(e.line >= 1);
+        }
+        let mut changed = WXR.as_bytes()[..at].to_vec();
+        changed.extend_from_slice(insert.as_bytes());
+        changed.extend_from_slice(&WXR.as_bytes()[at..]);
+        let _ = read_all(&changed);
+    }
+
+    #[test]
+    fn wordpress_text_never_panics(text in tricky()) {
+        let html = wxr::content::to_html(&text, &|_| None);
+        let _ = wxr::map::take_lead(&html);
+        let _ = wxr::decode_entities(&text);
+    }
+
     #[test]
     fn a_story_head_never_panics(paras in prop::collection::vec(tricky(), 0..5)) {
         let lead = parse_lead(&paras);

@@ -49,7 +49,7 @@ fn first_sql(table: CopyTable) -> &'static str {
             "SELECT article_id, position::bigint, headline FROM article_related ORDER BY article_id, position LIMIT $1"
         }
         CopyTable::Comments => {
-            "SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM comments ORDER BY id LIMIT $1"
+            "SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at, import_key FROM comments ORDER BY id LIMIT $1"
         }
         CopyTable::DailyViews => {
             "SELECT article_id, to_char(day, 'YYYY-MM-DD'), views FROM article_daily_views ORDER BY article_id, day LIMIT $1"
@@ -64,6 +64,9 @@ fn first_sql(table: CopyTable) -> &'static str {
             "SELECT week, rank::bigint, article_id, views FROM top_stories_frozen ORDER BY week, rank LIMIT $1"
         }
         CopyTable::Secrets => "SELECT name, value FROM secrets ORDER BY name LIMIT $1",
+        CopyTable::Redirects => {
+            "SELECT from_path, article_id, target FROM redirects ORDER BY from_path LIMIT $1"
+        }
         CopyTable::Sections => SECTIONS,
     }
 }
@@ -102,7 +105,7 @@ fn after_sql(table: CopyTable) -> &'static str {
             "SELECT article_id, position::bigint, headline FROM article_related WHERE (article_id, position) > ($2::bigint, $3::integer) ORDER BY article_id, position LIMIT $1"
         }
         CopyTable::Comments => {
-            "SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM comments WHERE id > $2::bigint ORDER BY id LIMIT $1"
+            "SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at, import_key FROM comments WHERE id > $2::bigint ORDER BY id LIMIT $1"
         }
         CopyTable::DailyViews => {
             "SELECT article_id, to_char(day, 'YYYY-MM-DD'), views FROM article_daily_views WHERE (article_id, day) > ($2::bigint, $3::date) ORDER BY article_id, day LIMIT $1"
@@ -115,6 +118,9 @@ fn after_sql(table: CopyTable) -> &'static str {
         }
         CopyTable::FrozenRankings => {
             "SELECT week, rank::bigint, article_id, views FROM top_stories_frozen WHERE (week, rank) > ($2::text, $3::integer) ORDER BY week, rank LIMIT $1"
+        }
+        CopyTable::Redirects => {
+            "SELECT from_path, article_id, target FROM redirects WHERE from_path > $2::text ORDER BY from_path LIMIT $1"
         }
         CopyTable::Secrets => {
             "SELECT name, value FROM secrets WHERE name > $2::text ORDER BY name LIMIT $1"
@@ -163,7 +169,7 @@ fn insert_sql(table: CopyTable) -> &'static str {
             "INSERT INTO article_related (article_id, position, headline) SELECT article_id, position, headline FROM json_populate_recordset(NULL::article_related, $1::json)"
         }
         CopyTable::Comments => {
-            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at) SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM json_populate_recordset(NULL::comments, $1::json)"
+            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at, import_key) SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at, import_key FROM json_populate_recordset(NULL::comments, $1::json)"
         }
         CopyTable::DailyViews => {
             "INSERT INTO article_daily_views (article_id, day, views) SELECT article_id, day, views FROM json_populate_recordset(NULL::article_daily_views, $1::json)"
@@ -176,6 +182,9 @@ fn insert_sql(table: CopyTable) -> &'static str {
         }
         CopyTable::FrozenRankings => {
             "INSERT INTO top_stories_frozen (week, rank, article_id, views) SELECT week, rank, article_id, views FROM json_populate_recordset(NULL::top_stories_frozen, $1::json)"
+        }
+        CopyTable::Redirects => {
+            "INSERT INTO redirects (from_path, article_id, target) SELECT from_path, article_id, target FROM json_populate_recordset(NULL::redirects, $1::json)"
         }
         CopyTable::Secrets => {
             "INSERT INTO secrets (name, value) SELECT name, value FROM json_populate_recordset(NULL::secrets, $1::json)"
@@ -226,6 +235,7 @@ fn count_sql(table: CopyTable) -> &'static str {
         CopyTable::WeeklyViews => "SELECT COUNT(*) FROM article_weekly_views",
         CopyTable::FrozenWeeks => "SELECT COUNT(*) FROM top_stories_weeks_frozen",
         CopyTable::FrozenRankings => "SELECT COUNT(*) FROM top_stories_frozen",
+        CopyTable::Redirects => "SELECT COUNT(*) FROM redirects",
         CopyTable::Secrets => "SELECT COUNT(*) FROM secrets",
     }
 }

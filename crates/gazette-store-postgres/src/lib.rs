@@ -9,6 +9,7 @@ mod comments;
 mod copy;
 mod newsroom;
 mod rankings;
+mod redirects;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod views;

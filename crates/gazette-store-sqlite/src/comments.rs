@@ -52,7 +52,14 @@ impl CommentStore for SqliteStore {
         for c in comments {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO comments (article_id, parent_id, author_name, author_email, body_html, \
-                 fingerprint, status, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+                 fingerprint, status, created_at, import_key) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                 ON CONFLICT (import_key) DO UPDATE SET parent_id = excluded.parent_id, \
+                 author_name = excluded.author_name, author_email = excluded.author_email, \
+                 body_html = excluded.body_html, fingerprint = excluded.fingerprint, \
+                 status = excluded.status, created_at = excluded.created_at \
+                 WHERE comments.article_id = excluded.article_id \
+                 RETURNING id",
             )
             .bind(c.comment.article.0)
             .bind(c.comment.parent.map(|p| p.0))
@@ -62,12 +69,17 @@ impl CommentStore for SqliteStore {
             .bind(&c.comment.fingerprint)
             .bind(c.status.as_str())
             .bind(c.created_at.as_second())
-            .fetch_one(&mut *tx)
+            .bind(&c.import_key)
+            .fetch_optional(&mut *tx)
             .await
-            .map_err(missing)?;
-            if c.status == CommentStatus::Approved {
-                touched.insert(c.comment.article.0);
-            }
+            .map_err(missing)?
+            // The key is taken by a comment on another article.
+            .ok_or(StoreError::Conflict(
+                "a comment with this import key belongs to another article",
+            ))?;
+            // A re-imported comment may have changed state: every article
+            // touched is recounted.
+            touched.insert(c.comment.article.0);
             ids.push(CommentId(id));
         }
         // Counts are recounted in SQL for each article that got approved

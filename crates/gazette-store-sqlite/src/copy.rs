@@ -58,7 +58,7 @@ fn first_sql(table: CopyTable) -> &'static str {
             "SELECT json_group_array(json_array(article_id, position, headline) ORDER BY article_id, position) FROM (SELECT article_id, position, headline FROM article_related ORDER BY article_id, position LIMIT ?1)"
         }
         CopyTable::Comments => {
-            "SELECT json_group_array(json_array(id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at) ORDER BY id) FROM (SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM comments ORDER BY id LIMIT ?1)"
+            "SELECT json_group_array(json_array(id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at, import_key) ORDER BY id) FROM (SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at, import_key FROM comments ORDER BY id LIMIT ?1)"
         }
         CopyTable::DailyViews => {
             "SELECT json_group_array(json_array(article_id, day, views) ORDER BY article_id, day) FROM (SELECT article_id, day, views FROM article_daily_views ORDER BY article_id, day LIMIT ?1)"
@@ -71,6 +71,9 @@ fn first_sql(table: CopyTable) -> &'static str {
         }
         CopyTable::FrozenRankings => {
             "SELECT json_group_array(json_array(week, rank, article_id, views) ORDER BY week, rank) FROM (SELECT week, rank, article_id, views FROM top_stories_frozen ORDER BY week, rank LIMIT ?1)"
+        }
+        CopyTable::Redirects => {
+            "SELECT json_group_array(json_array(from_path, article_id, target) ORDER BY from_path) FROM (SELECT from_path, article_id, target FROM redirects ORDER BY from_path LIMIT ?1)"
         }
         CopyTable::Sections | CopyTable::Secrets => {
             unreachable!("sections and secrets are read row by row")
@@ -112,7 +115,7 @@ fn after_sql(table: CopyTable) -> &'static str {
             "SELECT json_group_array(json_array(article_id, position, headline) ORDER BY article_id, position) FROM (SELECT article_id, position, headline FROM article_related WHERE (article_id, position) > (?2, ?3) ORDER BY article_id, position LIMIT ?1)"
         }
         CopyTable::Comments => {
-            "SELECT json_group_array(json_array(id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at) ORDER BY id) FROM (SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at FROM comments WHERE id > ?2 ORDER BY id LIMIT ?1)"
+            "SELECT json_group_array(json_array(id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at, import_key) ORDER BY id) FROM (SELECT id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at, import_key FROM comments WHERE id > ?2 ORDER BY id LIMIT ?1)"
         }
         CopyTable::DailyViews => {
             "SELECT json_group_array(json_array(article_id, day, views) ORDER BY article_id, day) FROM (SELECT article_id, day, views FROM article_daily_views WHERE (article_id, day) > (?2, ?3) ORDER BY article_id, day LIMIT ?1)"
@@ -125,6 +128,9 @@ fn after_sql(table: CopyTable) -> &'static str {
         }
         CopyTable::FrozenRankings => {
             "SELECT json_group_array(json_array(week, rank, article_id, views) ORDER BY week, rank) FROM (SELECT week, rank, article_id, views FROM top_stories_frozen WHERE (week, rank) > (?2, ?3) ORDER BY week, rank LIMIT ?1)"
+        }
+        CopyTable::Redirects => {
+            "SELECT json_group_array(json_array(from_path, article_id, target) ORDER BY from_path) FROM (SELECT from_path, article_id, target FROM redirects WHERE from_path > ?2 ORDER BY from_path LIMIT ?1)"
         }
         CopyTable::Sections | CopyTable::Secrets => {
             unreachable!("sections and secrets are read row by row")
@@ -170,7 +176,7 @@ fn insert_sql(table: CopyTable) -> &'static str {
             "INSERT INTO article_related (article_id, position, headline) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
         CopyTable::Comments => {
-            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8 FROM json_each(?1)"
+            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body_html, fingerprint, status, created_at, import_key) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9 FROM json_each(?1)"
         }
         CopyTable::DailyViews => {
             "INSERT INTO article_daily_views (article_id, day, views) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
@@ -183,6 +189,9 @@ fn insert_sql(table: CopyTable) -> &'static str {
         }
         CopyTable::FrozenRankings => {
             "INSERT INTO top_stories_frozen (week, rank, article_id, views) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
+        }
+        CopyTable::Redirects => {
+            "INSERT INTO redirects (from_path, article_id, target) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
     }
 }
@@ -206,6 +215,7 @@ fn count_sql(table: CopyTable) -> &'static str {
         CopyTable::FrozenWeeks => "SELECT COUNT(*) FROM top_stories_weeks_frozen",
         CopyTable::FrozenRankings => "SELECT COUNT(*) FROM top_stories_frozen",
         CopyTable::Secrets => "SELECT COUNT(*) FROM secrets",
+        CopyTable::Redirects => "SELECT COUNT(*) FROM redirects",
     }
 }
 

@@ -13,6 +13,7 @@ mod comments;
 mod copy;
 mod newsroom;
 mod rankings;
+mod redirects;
 mod views;
 mod workers;
 

@@ -11,6 +11,9 @@ pub struct ImportedComment {
     pub comment: NewComment,
     pub status: CommentStatus,
     pub created_at: Timestamp,
+    /// The comment's key in the system it came from: importing it again
+    /// updates it instead of adding it twice.
+    pub import_key: Option<String>,
 }
 
 /// Readers' comments. Every change keeps the article's approved-comment
@@ -23,7 +26,8 @@ pub trait CommentStore: Send + Sync + 'static {
 
     /// Stores comments carried over from elsewhere (an import, a generated
     /// newsroom) with their own status and time, in one transaction.
-    /// Replies must name comments that exist already.
+    /// Replies must name comments that exist already. A comment whose
+    /// `import_key` is stored already is updated, and keeps its id.
     async fn import_comments(&self, comments: &[ImportedComment]) -> StoreResult<Vec<CommentId>>;
 
     /// One comment, whatever its status.

@@ -25,10 +25,11 @@ pub enum CopyTable {
     FrozenWeeks,
     FrozenRankings,
     Secrets,
+    Redirects,
 }
 
 impl CopyTable {
-    pub const ALL: [CopyTable; 17] = [
+    pub const ALL: [CopyTable; 18] = [
         CopyTable::PostingAccounts,
         CopyTable::Sections,
         CopyTable::Contributors,
@@ -46,6 +47,7 @@ impl CopyTable {
         CopyTable::FrozenWeeks,
         CopyTable::FrozenRankings,
         CopyTable::Secrets,
+        CopyTable::Redirects,
     ];
 
     /// The table's name in both engines.
@@ -68,6 +70,7 @@ impl CopyTable {
             CopyTable::FrozenWeeks => "top_stories_weeks_frozen",
             CopyTable::FrozenRankings => "top_stories_frozen",
             CopyTable::Secrets => "secrets",
+            CopyTable::Redirects => "redirects",
         }
     }
 
@@ -83,7 +86,8 @@ impl CopyTable {
             | CopyTable::Articles
             | CopyTable::Comments
             | CopyTable::FrozenWeeks
-            | CopyTable::Secrets => 1,
+            | CopyTable::Secrets
+            | CopyTable::Redirects => 1,
             CopyTable::ArticleSections
             | CopyTable::ArticleContributors
             | CopyTable::ArticleSources
@@ -140,12 +144,14 @@ impl CopyTable {
                 "fingerprint",
                 "status",
                 "created_at",
+                "import_key",
             ],
             CopyTable::DailyViews => &["article_id", "day", "views"],
             CopyTable::WeeklyViews => &["week", "article_id", "published_at", "views"],
             CopyTable::FrozenWeeks => &["week", "frozen_at", "frozen_by"],
             CopyTable::FrozenRankings => &["week", "rank", "article_id", "views"],
             CopyTable::Secrets => &["name", "value"],
+            CopyTable::Redirects => &["from_path", "article_id", "target"],
         }
     }
 }

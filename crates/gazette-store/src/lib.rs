@@ -5,7 +5,8 @@
 //! [`ViewStore`] (counted views), [`RankingStore`] (what weekly rankings
 //! read and the frozen rankings of ended weeks), [`CommentStore`],
 //! [`NewsroomStore`] (shared secrets, job leases and the change feed that
-//! keeps several nodes in step) and [`CopyStore`] (moving a newsroom
+//! keeps several nodes in step), [`RedirectStore`] (old addresses of an
+//! imported site) and [`CopyStore`] (moving a newsroom
 //! between engines). Callers pass `now`: a store never reads the clock, so
 //! tests and every node agree on time through `gazette-core`'s `Clock`.
 //!
@@ -17,6 +18,7 @@ mod comments;
 mod copy;
 mod newsroom;
 mod rankings;
+mod redirects;
 mod views;
 
 #[cfg(feature = "testing")]
@@ -27,6 +29,7 @@ pub use comments::{CommentStore, ImportedComment};
 pub use copy::{CopyRow, CopyStore, CopyTable, CopyValue};
 pub use newsroom::{Change, ChangeEvent, ChangeListener, NewsroomStore};
 pub use rankings::{RankingCandidate, RankingStore, TOP_STORIES_WEEKS, WeekWindow};
+pub use redirects::{Redirect, RedirectStore, RedirectTarget, Resolved};
 pub use views::{DailyViews, DayCount, ReaderView, ViewStore};
 
 use async_trait::async_trait;
@@ -77,7 +80,7 @@ impl StoreError {
 /// tests) name a concrete backend; everything else holds `Arc<dyn Store>`.
 #[async_trait]
 pub trait Store:
-    ArticleStore + ViewStore + RankingStore + CommentStore + NewsroomStore + CopyStore
+    ArticleStore + ViewStore + RankingStore + CommentStore + NewsroomStore + CopyStore + RedirectStore
 {
     /// The engine's name, for logs and `gazette store copy`: `sqlite` or
     /// `postgres`.

@@ -551,6 +551,7 @@ fn reader_comments(
             },
             status: gazette_domain::CommentStatus::Approved,
             created_at: at,
+            import_key: None,
         });
     }
 }

@@ -25,6 +25,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Articles, summaries_by_id_and_first_publication),
         check!(Articles, liveness_follows_the_clock_given),
         check!(Articles, non_ascii_text_round_trips),
+        check!(Articles, old_addresses_lead_to_the_current_slug),
     ]
 }
 
@@ -578,4 +579,69 @@ async fn non_ascii_text_round_trips(ctx: &Ctx) {
     assert_eq!(a.body_html, input.body_html);
     assert_eq!(a.contributors[0].name, "Շողիկ Գալստյան");
     assert!(saved.slug.as_str().is_ascii());
+}
+
+async fn old_addresses_lead_to_the_current_slug(ctx: &Ctx) {
+    use crate::{Redirect, RedirectTarget, Resolved};
+    let store = &*ctx.store;
+    let a = add(store, "a", "Moved Story", at(2025, 11, 24, 9)).await;
+    let armenian = gazette_domain::old_url_key("/2021/10/03/%d5%b6%d5%a5/", &[]);
+    store
+        .save_redirects(&[
+            Redirect {
+                from: "/?p=12".into(),
+                to: RedirectTarget::Article(a),
+            },
+            Redirect {
+                from: armenian.clone(),
+                to: RedirectTarget::Article(a),
+            },
+            Redirect {
+                from: "/category/arts".into(),
+                to: RedirectTarget::Path("/sections/arts".into()),
+            },
+        ])
+        .await
+        .unwrap();
+    let story = Resolved::Article(gazette_domain::Slug::parse("moved-story").unwrap());
+    assert_eq!(store.redirect("/?p=12").await.unwrap(), Some(story.clone()));
+    assert_eq!(store.redirect(&armenian).await.unwrap(), Some(story));
+    assert_eq!(
+        store.redirect("/category/arts").await.unwrap(),
+        Some(Resolved::Path("/sections/arts".into()))
+    );
+    assert_eq!(store.redirect("/?p=13").await.unwrap(), None);
+    // Saving again, with another target, replaces the address.
+    store
+        .save_redirects(&[Redirect {
+            from: "/category/arts".into(),
+            to: RedirectTarget::Path("/sections/culture".into()),
+        }])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.redirect("/category/arts").await.unwrap(),
+        Some(Resolved::Path("/sections/culture".into()))
+    );
+    assert_eq!(store.count_redirects().await.unwrap(), 3);
+    let all = store.redirects(Page::new(1, 10)).await.unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "in address order");
+    // An address to a story that does not exist stores nothing.
+    assert!(matches!(
+        store
+            .save_redirects(&[
+                Redirect {
+                    from: "/fine".into(),
+                    to: RedirectTarget::Path("/".into()),
+                },
+                Redirect {
+                    from: "/?p=99".into(),
+                    to: RedirectTarget::Article(ArticleId(999_999)),
+                },
+            ])
+            .await,
+        Err(StoreError::MissingReference(_))
+    ));
+    assert_eq!(store.redirect("/fine").await.unwrap(), None);
 }

@@ -12,6 +12,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Comments, replies_and_articles_must_exist),
         check!(Comments, imported_comments_keep_status_and_time),
         check!(Comments, deleting_a_thread_keeps_counts_right),
+        check!(Comments, comments_imported_again_are_updated_not_doubled),
     ]
 }
 
@@ -136,6 +137,7 @@ async fn imported_comments_keep_status_and_time(ctx: &Ctx) {
         comment: comment(a, text),
         status,
         created_at: when,
+        import_key: None,
     };
     let ids = store
         .import_comments(&[
@@ -200,4 +202,48 @@ async fn deleting_a_thread_keeps_counts_right(ctx: &Ctx) {
         store.delete_comment(root.id).await,
         Err(StoreError::NotFound)
     ));
+}
+
+async fn comments_imported_again_are_updated_not_doubled(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let a = add(store, "a", "Imported Twice", at(2025, 11, 24, 9)).await;
+    let b = add(store, "b", "Other Story", at(2025, 11, 24, 9)).await;
+    let when: Timestamp = "2025-11-24T15:00:00Z".parse().unwrap();
+    let item = |key: &str, text: &str, status| ImportedComment {
+        comment: comment(a, text),
+        status,
+        created_at: when,
+        import_key: Some(key.to_owned()),
+    };
+    let first = store
+        .import_comments(&[
+            item("wp:1", "one", CommentStatus::Approved),
+            item("wp:2", "two", CommentStatus::Approved),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(count(ctx, "imported-twice").await, 2);
+    // Again, with one comment moved to spam since: same ids, no new rows,
+    // and the count follows.
+    let again = store
+        .import_comments(&[
+            item("wp:1", "one", CommentStatus::Approved),
+            item("wp:2", "two, edited", CommentStatus::Spam),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(first, again);
+    assert_eq!(count(ctx, "imported-twice").await, 1);
+    assert_eq!(
+        store.comment(again[1]).await.unwrap().body_html,
+        "<p>two, edited</p>"
+    );
+    // A key cannot move a comment to another story.
+    let mut moved = item("wp:1", "one", CommentStatus::Approved);
+    moved.comment.article = b;
+    assert!(matches!(
+        store.import_comments(&[moved]).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(count(ctx, "imported-twice").await, 1);
 }

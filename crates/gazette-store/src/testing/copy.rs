@@ -38,6 +38,7 @@ async fn fill(store: &dyn Store) {
             },
             status: CommentStatus::Approved,
             created_at: now(),
+            import_key: Some("wxr:example.org:comment:1".into()),
         }])
         .await
         .unwrap()[0];
@@ -72,6 +73,19 @@ async fn fill(store: &dyn Store) {
         .await
         .unwrap();
     store.secret("site", &[1, 2, 3, 0, 255]).await.unwrap();
+    store
+        .save_redirects(&[
+            crate::Redirect {
+                from: "/?p=7".into(),
+                to: crate::RedirectTarget::Article(a),
+            },
+            crate::Redirect {
+                from: "/category/community".into(),
+                to: crate::RedirectTarget::Path("/sections/community".into()),
+            },
+        ])
+        .await
+        .unwrap();
 }
 
 async fn copy_all(from: &dyn Store, to: &dyn Store, batch: u32) {
@@ -120,6 +134,10 @@ async fn a_copy_holds_every_row_and_keeps_working(ctx: &Ctx) {
     assert_eq!(
         target.secret("site", b"other").await.unwrap(),
         [1, 2, 3, 0, 255]
+    );
+    assert_eq!(
+        target.redirect("/?p=7").await.unwrap(),
+        Some(crate::Resolved::Article(story.slug.clone()))
     );
     // New rows get new ids after the copied ones.
     let new = target
