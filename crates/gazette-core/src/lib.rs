@@ -16,6 +16,7 @@ pub mod copy;
 pub mod jobs;
 pub mod rankings;
 pub mod views;
+pub mod wxr;
 
 use std::{
     sync::{

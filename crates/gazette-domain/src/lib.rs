@@ -16,6 +16,6 @@ pub use article::*;
 pub use comment::{Comment, CommentId, CommentStatus, NewComment};
 pub use error::DomainError;
 pub use newsroom::Newsroom;
-pub use redirect::{NAMING_PARAMS, old_url_key};
+pub use redirect::{NAMING_PARAMS, Place, is_media_path, old_url_key};
 pub use slug::Slug;
 pub use week::{IsoWeek, MAX_WEEK_YEAR, MIN_WEEK_YEAR};

@@ -2,6 +2,74 @@
 //! import) leaves URLs in search engines, links and bookmarks, and each must
 //! answer with one redirect to its new page.
 
+use std::{fmt, str::FromStr};
+
+use crate::{DomainError, Slug};
+
+/// A page of the site an old address may lead to, other than an article.
+/// Stored by name (`section:arts`), never as a path, so that the site's
+/// URL scheme can change without breaking stored redirects.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Place {
+    Home,
+    Section(Slug),
+    Contributor(Slug),
+    Source(Slug),
+    /// A file brought in from the old site's uploads, by its path under
+    /// the media folder (`2021/03/choir.png`).
+    Media(String),
+    /// An address elsewhere (a file left on the old site).
+    Url(String),
+}
+
+/// Whether `rel` is a safe path under the media folder: relative, no `..`,
+/// no empty or hidden parts, no control characters.
+pub fn is_media_path(rel: &str) -> bool {
+    !rel.is_empty()
+        && rel.len() <= 512
+        && !rel.starts_with('/')
+        && rel.split('/').all(|p| !p.is_empty() && !p.starts_with('.'))
+        && !rel.chars().any(|c| c.is_control() || c == '\\')
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Home => f.write_str("home"),
+            Place::Section(s) => write!(f, "section:{s}"),
+            Place::Contributor(s) => write!(f, "contributor:{s}"),
+            Place::Source(s) => write!(f, "source:{s}"),
+            Place::Media(p) => write!(f, "media:{p}"),
+            Place::Url(u) => write!(f, "url:{u}"),
+        }
+    }
+}
+
+impl FromStr for Place {
+    type Err = DomainError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || DomainError::Invalid {
+            what: "redirect target",
+            value: s.to_owned(),
+            why: "use home, section:SLUG, contributor:SLUG, source:SLUG or url:https://...".into(),
+        };
+        if s == "home" {
+            return Ok(Place::Home);
+        }
+        let (kind, rest) = s.split_once(':').ok_or_else(bad)?;
+        match kind {
+            "section" => Ok(Place::Section(Slug::parse(rest)?)),
+            "contributor" => Ok(Place::Contributor(Slug::parse(rest)?)),
+            "source" => Ok(Place::Source(Slug::parse(rest)?)),
+            "media" if is_media_path(rest) => Ok(Place::Media(rest.to_owned())),
+            "url" if rest.starts_with("https://") || rest.starts_with("http://") => {
+                Ok(Place::Url(rest.to_owned()))
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
 /// Query parameters that name a page by themselves (`/?p=123`,
 /// `/?page_id=9`, `/?attachment_id=4`, `/?cat=5`); every other parameter
 /// (tracking, `utm_*`) is ignored when an old address is looked up.
@@ -87,6 +155,33 @@ mod tests {
     fn broken_escapes_stay_as_written() {
         assert_eq!(old_url_key("/a%zz%", &[]), "/a%zz%");
         assert_eq!(old_url_key("/%ff%fe", &[]), "/%ff%fe");
+    }
+
+    #[test]
+    fn places_round_trip_by_name() {
+        for p in [
+            Place::Home,
+            Place::Section(Slug::parse("arts").unwrap()),
+            Place::Contributor(Slug::parse("ani").unwrap()),
+            Place::Source(Slug::parse("azatutyun").unwrap()),
+            Place::Url("https://old.example/a.png".into()),
+            Place::Media("2021/03/a.png".into()),
+        ] {
+            assert_eq!(p.to_string().parse::<Place>().unwrap(), p);
+        }
+        for bad in [
+            "",
+            "section:",
+            "section:A B",
+            "url:javascript:alert(1)",
+            "tag:x",
+            "media:../etc/passwd",
+            "media:/etc/passwd",
+            "media:a/.hidden",
+            "media:a//b",
+        ] {
+            assert!(bad.parse::<Place>().is_err(), "{bad}");
+        }
     }
 
     #[test]

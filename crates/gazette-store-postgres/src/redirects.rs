@@ -1,17 +1,17 @@
 //! Old addresses, upserted in one statement per batch.
 
 use async_trait::async_trait;
-use gazette_domain::Slug;
+use gazette_domain::{ArticleId, Slug};
 use gazette_store::{
     Page, Redirect, RedirectStore, RedirectTarget, Resolved, StoreError, StoreResult,
 };
 
 use crate::{PgStore, db_err};
 
-fn resolved(article: Option<String>, target: Option<String>) -> StoreResult<Resolved> {
+fn resolved(article: Option<(i64, String)>, target: Option<String>) -> StoreResult<Resolved> {
     match (article, target) {
-        (Some(slug), _) => Ok(Resolved::Article(Slug::parse(&slug)?)),
-        (None, Some(path)) => Ok(Resolved::Path(path)),
+        (Some((id, slug)), _) => Ok(Resolved::Article(ArticleId(id), Slug::parse(&slug)?)),
+        (None, Some(place)) => Ok(Resolved::Place(place.parse()?)),
         (None, None) => Err(StoreError::NotFound),
     }
 }
@@ -37,9 +37,9 @@ impl RedirectStore for PgStore {
                     article.push(Some(id.0));
                     target.push(None);
                 }
-                RedirectTarget::Path(p) => {
+                RedirectTarget::Place(p) => {
                     article.push(None);
-                    target.push(Some(p.clone()));
+                    target.push(Some(p.to_string()));
                 }
             }
         }
@@ -62,20 +62,21 @@ impl RedirectStore for PgStore {
     }
 
     async fn redirect(&self, from: &str) -> StoreResult<Option<Resolved>> {
-        let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT a.slug, r.target FROM redirects r \
+        let row: Option<(Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT a.id, a.slug, r.target FROM redirects r \
              LEFT JOIN articles a ON a.id = r.article_id WHERE r.from_path = $1",
         )
         .bind(from)
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
-        row.map(|(a, t)| resolved(a, t)).transpose()
+        row.map(|(id, slug, t)| resolved(id.zip(slug), t))
+            .transpose()
     }
 
     async fn redirects(&self, page: Page) -> StoreResult<Vec<(String, Resolved)>> {
-        let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT r.from_path, a.slug, r.target FROM redirects r \
+        let rows: Vec<(String, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT r.from_path, a.id, a.slug, r.target FROM redirects r \
              LEFT JOIN articles a ON a.id = r.article_id \
              ORDER BY r.from_path COLLATE \"C\" LIMIT $1 OFFSET $2",
         )
@@ -85,7 +86,7 @@ impl RedirectStore for PgStore {
         .await
         .map_err(db_err)?;
         rows.into_iter()
-            .map(|(from, a, t)| Ok((from, resolved(a, t)?)))
+            .map(|(from, id, slug, t)| Ok((from, resolved(id.zip(slug), t)?)))
             .collect()
     }
 

@@ -9,10 +9,10 @@ use gazette_store::{
 
 use crate::{SqliteStore, workers::sql_err};
 
-fn resolved(article: Option<String>, target: Option<String>) -> StoreResult<Resolved> {
+fn resolved(article: Option<(i64, String)>, target: Option<String>) -> StoreResult<Resolved> {
     match (article, target) {
-        (Some(slug), _) => Ok(Resolved::Article(Slug::parse(&slug)?)),
-        (None, Some(path)) => Ok(Resolved::Path(path)),
+        (Some((id, slug)), _) => Ok(Resolved::Article(ArticleId(id), Slug::parse(&slug)?)),
+        (None, Some(place)) => Ok(Resolved::Place(place.parse()?)),
         (None, None) => Err(StoreError::NotFound),
     }
 }
@@ -31,9 +31,9 @@ impl RedirectStore for SqliteStore {
                     )
                     .map_err(sql_err)?;
                 for r in &redirects {
-                    let (article, target) = match &r.to {
+                    let (article, target): (Option<i64>, Option<String>) = match &r.to {
                         RedirectTarget::Article(ArticleId(id)) => (Some(*id), None),
-                        RedirectTarget::Path(p) => (None, Some(p.as_str())),
+                        RedirectTarget::Place(p) => (None, Some(p.to_string())),
                     };
                     stmt.execute(rusqlite::params![r.from, article, target])
                         .map_err(|e| match sql_err(e) {
@@ -50,12 +50,12 @@ impl RedirectStore for SqliteStore {
 
     async fn redirect(&self, from: &str) -> StoreResult<Option<Resolved>> {
         let from = from.to_owned();
-        let row: Option<(Option<String>, Option<String>)> = self
+        let row: Option<(Option<i64>, Option<String>, Option<String>)> = self
             .readers
             .read(move |conn| {
                 let mut stmt = conn
                     .prepare_cached(
-                        "SELECT a.slug, r.target FROM redirects r \
+                        "SELECT a.id, a.slug, r.target FROM redirects r \
                          LEFT JOIN articles a ON a.id = r.article_id WHERE r.from_path = ?1",
                     )
                     .map_err(sql_err)?;
@@ -64,26 +64,28 @@ impl RedirectStore for SqliteStore {
                     Some(r) => Ok(Some((
                         r.get(0).map_err(sql_err)?,
                         r.get(1).map_err(sql_err)?,
+                        r.get(2).map_err(sql_err)?,
                     ))),
                     None => Ok(None),
                 }
             })
             .await?;
-        row.map(|(a, t)| resolved(a, t)).transpose()
+        row.map(|(id, slug, t)| resolved(id.zip(slug), t))
+            .transpose()
     }
 
     async fn redirects(&self, page: Page) -> StoreResult<Vec<(String, Resolved)>> {
-        let rows: Vec<(String, Option<String>, Option<String>)> = self
+        let rows: Vec<(String, Option<i64>, Option<String>, Option<String>)> = self
             .readers
             .read(move |conn| {
                 conn.prepare_cached(
-                    "SELECT r.from_path, a.slug, r.target FROM redirects r \
+                    "SELECT r.from_path, a.id, a.slug, r.target FROM redirects r \
                      LEFT JOIN articles a ON a.id = r.article_id \
                      ORDER BY r.from_path LIMIT ?1 OFFSET ?2",
                 )
                 .and_then(|mut stmt| {
                     stmt.query_map(rusqlite::params![page.limit, page.offset as i64], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                     })?
                     .collect()
                 })
@@ -91,7 +93,7 @@ impl RedirectStore for SqliteStore {
             })
             .await?;
         rows.into_iter()
-            .map(|(from, a, t)| Ok((from, resolved(a, t)?)))
+            .map(|(from, id, slug, t)| Ok((from, resolved(id.zip(slug), t)?)))
             .collect()
     }
 

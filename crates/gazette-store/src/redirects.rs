@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use gazette_domain::{ArticleId, Slug};
+use gazette_domain::{ArticleId, Place, Slug};
 
 use crate::{Page, StoreResult};
 
@@ -8,8 +8,8 @@ use crate::{Page, StoreResult};
 pub enum RedirectTarget {
     /// An article, wherever its slug is now.
     Article(ArticleId),
-    /// A path of this site (`/sections/arts`).
-    Path(String),
+    /// Another page of the site, or an address elsewhere.
+    Place(Place),
 }
 
 /// An old address (in [`gazette_domain::old_url_key`]'s form) and where it
@@ -23,9 +23,10 @@ pub struct Redirect {
 /// Where an old address leads, resolved for answering a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
-    /// The article's current slug.
-    Article(Slug),
-    Path(String),
+    /// The article and its current slug (live or not: the caller decides
+    /// what a reader may see).
+    Article(ArticleId, Slug),
+    Place(Place),
 }
 
 /// Old addresses that answer with one redirect (a WordPress import's

@@ -6,6 +6,8 @@
 //! user may create databases). Without it they skip with a message; with
 //! `GAZETTE_TEST_REQUIRE_POSTGRES=1` (set by `.ci/run`) a skip is a failure.
 
+pub mod wxr;
+
 use std::sync::Arc;
 
 use gazette_store::{Store, testing::Fresh};

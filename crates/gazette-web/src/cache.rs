@@ -87,7 +87,8 @@ fn cacheable(method: &Method, uri: &axum::http::Uri) -> bool {
     let personal = uri
         .query()
         .is_some_and(|q| q.contains("comment=") || q.contains("reply_to="));
-    reader_page && !personal
+    // `/?p=12` is an old address, not the front page.
+    reader_page && !personal && !crate::pages::redirects::names_an_old_page(uri)
 }
 
 /// Marks a request that the server already looked up in the cache (and

@@ -50,7 +50,15 @@ const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// Every route of the reader site, with the middleware every response
 /// goes through.
 pub fn router(state: AppState) -> Router {
-    with_middleware(routes(), state)
+    let mut routes = routes();
+    // Files brought in from an imported site's uploads.
+    if let Some(dir) = &state.config.media_dir {
+        routes = routes.nest_service(
+            route::MEDIA,
+            tower_http::services::ServeDir::new(dir).append_index_html_on_directories(false),
+        );
+    }
+    with_middleware(routes, state)
 }
 
 /// What [`serve`] runs: the router, and the page cache that answers a
@@ -107,7 +115,7 @@ fn routes() -> Router<AppState> {
         .route(route::SOURCE, get(pages::listing::source))
         .route(route::STATIC, get(pages::assets::file))
         .route(route::HEALTH, get(pages::assets::health))
-        .fallback(pages::assets::not_found)
+        .fallback(pages::redirects::fallback)
 }
 
 /// The middleware, from the outside in: the page cache (a page rendered a

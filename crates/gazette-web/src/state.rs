@@ -24,6 +24,8 @@ pub struct WebConfig {
     pub page_cache_ttl: Duration,
     /// Memory the page cache may hold, in bytes.
     pub page_cache_bytes: u64,
+    /// The folder of files brought in by imports, served at `/media/`.
+    pub media_dir: Option<PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -35,6 +37,7 @@ impl Default for WebConfig {
             api_token: None,
             page_cache_ttl: Duration::from_secs(5),
             page_cache_bytes: 64 * 1024 * 1024,
+            media_dir: None,
         }
     }
 }

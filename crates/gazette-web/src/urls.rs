@@ -20,6 +20,8 @@ pub mod route {
     pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
     pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
     pub const STATIC: &str = "/static/{file}";
+    /// Files brought in from an imported site (`/media/2021/03/a.png`).
+    pub const MEDIA: &str = "/media";
     pub const HEALTH: &str = "/healthz";
     pub const API_TOP: &str = "/api/top";
     pub const API_TOP_WEEK: &str = "/api/top/{week}";
@@ -81,6 +83,17 @@ pub fn staff_sign_out() -> &'static str {
 }
 
 /// A page of a paged listing: the listing itself for page 1.
+/// A brought-in file, by its path under the media folder.
+pub fn media(rel: &str) -> String {
+    let escaped: Vec<String> = rel
+        .split('/')
+        .map(|p| {
+            percent_encoding::utf8_percent_encode(p, percent_encoding::NON_ALPHANUMERIC).to_string()
+        })
+        .collect();
+    format!("{}/{}", route::MEDIA, escaped.join("/"))
+}
+
 pub fn page(base: &str, page: u32) -> String {
     if page <= 1 {
         base.to_owned()

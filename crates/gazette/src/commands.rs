@@ -546,3 +546,197 @@ pub async fn restore(over: &Overrides, file: &std::path::Path) -> anyhow::Result
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// Progress of a WXR import: a bar with items, rate and ETA on a terminal,
+/// a log line every few seconds otherwise.
+struct WxrBar {
+    bar: indicatif::ProgressBar,
+    terminal: bool,
+    total_bytes: u64,
+    items: u64,
+    last_line: std::time::Instant,
+    started: std::time::Instant,
+}
+
+impl gazette_core::wxr::WxrProgress for WxrBar {
+    fn learned(&mut self, items: u64) {
+        if self.terminal {
+            self.bar.set_length(items);
+        } else {
+            eprintln!("gazette: the export holds {items} items; importing");
+        }
+    }
+
+    fn stored(&mut self, bytes: u64, items: u64) {
+        self.items += items;
+        self.bar.inc(items);
+        if !self.terminal && self.last_line.elapsed().as_secs() >= 5 {
+            self.last_line = std::time::Instant::now();
+            let rate = self.items as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+            eprintln!(
+                "gazette: {} items stored ({:.0}/s), {:.0}% of the file read",
+                self.items,
+                rate,
+                100.0 * bytes as f64 / self.total_bytes.max(1) as f64
+            );
+        }
+    }
+}
+
+/// `gazette import wxr FILE`.
+pub async fn import_wxr(
+    over: &Overrides,
+    file: &std::path::Path,
+    strict: bool,
+    batch: usize,
+    uploads: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+
+    if let Some(dir) = uploads
+        && !dir.is_dir()
+    {
+        anyhow::bail!(
+            "--uploads {}: not a folder; give a copy of the old site's wp-content/uploads",
+            dir.display()
+        );
+    }
+
+    let config = Config::load(over)?;
+    app::init_logging(&config);
+    let total_bytes = std::fs::metadata(file)
+        .with_context(|| format!("cannot read {}", file.display()))?
+        .len();
+    let store = app::open_store(&config, true).await?;
+    let core = app::core(&config, store.clone()).await?;
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "importing [{bar:30}] {pos}/{len} items  {per_sec}  eta {eta}",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    let mut progress = WxrBar {
+        bar,
+        terminal,
+        total_bytes,
+        items: 0,
+        last_line: std::time::Instant::now(),
+        started: std::time::Instant::now(),
+    };
+    let path = file.to_owned();
+    let options = gazette_core::wxr::WxrOptions {
+        strict,
+        batch: batch.clamp(1, 10_000),
+        uploads: uploads.map(|from| gazette_core::wxr::Uploads {
+            from: from.to_owned(),
+            media_dir: config.media_dir(),
+        }),
+    };
+    let started = std::time::Instant::now();
+    let result = gazette_core::wxr::import_wxr(
+        &core,
+        move || std::fs::File::open(&path),
+        &options,
+        &mut progress,
+    )
+    .await;
+    progress.bar.finish_and_clear();
+    store.close().await;
+    let name = file.display();
+    let s = match result {
+        Ok(s) => s,
+        Err(gazette_core::wxr::WxrImportError::File(e)) => {
+            eprintln!(
+                "gazette: error: {name}:{}:{}: {}",
+                e.line, e.column, e.message
+            );
+            eprintln!(
+                "gazette: nothing of the batch with the problem was stored; fix the file (or leave out --strict to skip such items) and run the import again: what is stored already is updated, never duplicated"
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(gazette_core::wxr::WxrImportError::Store(e)) => {
+            anyhow::bail!("{name}: {}; run the import again to finish it", e.detail())
+        }
+        Err(e) => anyhow::bail!("{name}: {e}"),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "Imported {name} ({}, WXR {}) in {secs:.1} s:",
+        s.site, s.wxr_version
+    );
+    for (label, n) in [
+        ("articles", s.articles),
+        ("  published", s.published),
+        ("  scheduled", s.scheduled),
+        ("  drafts (draft, pending, private)", s.drafts),
+        ("  of them pages", s.pages),
+        ("posting accounts", s.posting_accounts),
+        ("contributors", s.contributors),
+        ("sections", s.sections),
+        ("tags", s.tags),
+        ("comments", s.comments),
+        ("attachments", s.attachments),
+        (
+            "  not brought in (kept at their old address)",
+            s.attachments_not_brought_in,
+        ),
+        ("redirects", s.redirects),
+        ("skipped", s.skipped.len() as u64),
+    ] {
+        println!("  {label:<46} {n:>8}");
+    }
+    for why in &s.skipped {
+        println!("  skipped: {why}");
+    }
+    if let Some(e) = &s.stopped {
+        eprintln!(
+            "gazette: {name}:{}:{}: {} — the items before it were imported; repair or export the file again and re-run",
+            e.line, e.column, e.message
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gazette redirects`: every old address and where it leads.
+pub async fn redirects(over: &Overrides, json: bool) -> anyhow::Result<ExitCode> {
+    use gazette_store::Resolved;
+
+    let config = Config::load(over)?;
+    let store = app::open_store(&config, false).await?;
+    let mut n = 0u64;
+    for page in 1.. {
+        let rows = store
+            .redirects(gazette_store::Page::new(page, 200))
+            .await
+            .map_err(store_err)?;
+        for (from, to) in &rows {
+            let to = match to {
+                Resolved::Article(_, slug) => gazette_web::urls::article(slug),
+                Resolved::Place(p) => p.to_string(),
+            };
+            if json {
+                println!("{}", serde_json::json!({ "from": from, "to": to }));
+            } else {
+                println!("{}  ->  {to}", printable(from));
+            }
+            n += 1;
+        }
+        if rows.len() < 200 {
+            break;
+        }
+    }
+    store.close().await;
+    if !json {
+        eprintln!("{n} redirects");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -420,6 +420,11 @@ impl Config {
         }
     }
 
+    /// Where files brought in by imports are kept (`DATA_DIR/media`).
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+
     /// What the web layer needs.
     pub fn web(&self) -> anyhow::Result<gazette_web::WebConfig> {
         Ok(gazette_web::WebConfig {
@@ -428,6 +433,7 @@ impl Config {
             comment_min_seconds: self.comments.min_seconds,
             api_token: self.api_token()?,
             page_cache_ttl: std::time::Duration::from_millis(self.page_cache_ms),
+            media_dir: Some(self.media_dir()),
             ..gazette_web::WebConfig::default()
         })
     }

@@ -106,6 +106,12 @@ enum Command {
         #[command(subcommand)]
         action: SecretAction,
     },
+    /// List the old addresses that redirect (from a WordPress import).
+    Redirects {
+        /// Print JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Move a newsroom between databases.
     Store {
         #[command(subcommand)]
@@ -143,6 +149,28 @@ enum ImportFormat {
         /// Files to import.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+    },
+    /// A WordPress export (Tools → Export, WXR 1.0–1.2): posts, pages,
+    /// authors, categories, tags, comments, view counts and every old
+    /// address as a redirect. Safe to run again and to interrupt: items are
+    /// keyed by the site and their WordPress id.
+    Wxr {
+        /// The export file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Stop at the first problem (storing nothing of the batch it is
+        /// in) instead of skipping the item and listing it at the end.
+        #[arg(long)]
+        strict: bool,
+        /// Items stored per transaction.
+        #[arg(long, default_value_t = 500, value_name = "N")]
+        batch: usize,
+        /// A copy of the old site's wp-content/uploads folder: its pictures,
+        /// sound, video and PDFs are brought into DATA_DIR/media and served
+        /// at /media/, and old file addresses redirect there. Without it,
+        /// attachments keep their old addresses.
+        #[arg(long, value_name = "DIR")]
+        uploads: Option<PathBuf>,
     },
 }
 
@@ -237,6 +265,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import {
             format: ImportFormat::Text { files },
         } => commands::import_text(&over, &files).await,
+        Command::Import {
+            format:
+                ImportFormat::Wxr {
+                    file,
+                    strict,
+                    batch,
+                    uploads,
+                },
+        } => commands::import_wxr(&over, &file, strict, batch, uploads.as_deref()).await,
+        Command::Redirects { json } => commands::redirects(&over, json).await,
         Command::Migrate => commands::migrate(&over).await,
         Command::Comments { action } => match action {
             CommentAction::Pending { json } => commands::comments_pending(&over, json).await,

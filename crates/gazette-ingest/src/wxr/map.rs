@@ -52,6 +52,26 @@ pub enum ItemKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OldUrl(pub String);
 
+/// Where a menu item of the old site pointed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MenuTarget {
+    /// A post or page, by WordPress id.
+    Post(i64),
+    /// A category, by slug.
+    Category(String),
+    /// The front page of the site.
+    Home,
+    /// An address elsewhere.
+    Url(String),
+}
+
+/// A menu item's own old addresses and where they lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuLink {
+    pub old_urls: Vec<OldUrl>,
+    pub target: MenuTarget,
+}
+
 /// A comment ready for the store, with WordPress's ids to thread it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportComment {
@@ -61,8 +81,9 @@ pub struct ImportComment {
     pub author_name: String,
     pub author_email: Option<String>,
     pub author_url: Option<String>,
-    /// As WordPress kept it; sanitized by the core before storing.
-    pub body_html: String,
+    /// The text as WordPress kept it (some HTML, blank-line paragraphs);
+    /// the core turns it into safe HTML with its comment rules.
+    pub text: String,
     pub status: CommentStatus,
     pub created_at: Timestamp,
 }
@@ -99,6 +120,12 @@ pub struct Mapper {
     pub categories: HashMap<String, Term>,
     pub tags: HashMap<String, Term>,
     pub attachments: HashMap<i64, Attachment>,
+    /// Attachments by the post they were uploaded to.
+    pub attachments_of: HashMap<i64, Vec<i64>>,
+    /// Where the old site's uploads are served now (`/media/`), when they
+    /// were brought in: addresses of files under `wp-content/uploads/` are
+    /// rewritten to it.
+    pub media_base: Option<String>,
 }
 
 impl Mapper {
@@ -124,7 +151,68 @@ impl Mapper {
             categories: HashMap::new(),
             tags: HashMap::new(),
             attachments: HashMap::new(),
+            attachments_of: HashMap::new(),
+            media_base: None,
         }
+    }
+
+    /// The old site's origins (scheme and host as the export names them,
+    /// and the other scheme), for rewriting its upload addresses.
+    fn upload_prefixes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for base in [
+            &self.site.link,
+            &self.site.base_site_url,
+            &self.site.base_blog_url,
+        ] {
+            let base = base.trim_end_matches('/');
+            if base.is_empty() {
+                continue;
+            }
+            let rest = base
+                .strip_prefix("https://")
+                .or_else(|| base.strip_prefix("http://"))
+                .unwrap_or(base);
+            for p in [
+                format!("https://{rest}/wp-content/uploads/"),
+                format!("http://{rest}/wp-content/uploads/"),
+                format!("//{rest}/wp-content/uploads/"),
+            ] {
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        out
+    }
+
+    /// The path under the uploads folder of an old file address, if it is
+    /// one (`https://site/wp-content/uploads/2021/03/a.png` → `2021/03/a.png`).
+    pub fn upload_path(&self, url: &str) -> Option<String> {
+        let rel = self
+            .upload_prefixes()
+            .iter()
+            .find_map(|p| url.strip_prefix(p.as_str()))?;
+        let rel = percent_decode(rel.split(['?', '#']).next().unwrap_or(""));
+        gazette_domain::is_media_path(&rel).then_some(rel)
+    }
+
+    /// `text` with the old site's upload addresses pointing at the media
+    /// folder, when the uploads were brought in.
+    pub fn rewrite_uploads(&self, text: &str) -> String {
+        let Some(base) = &self.media_base else {
+            return text.to_owned();
+        };
+        let mut out = text.to_owned();
+        for p in self.upload_prefixes() {
+            if out.contains(&p) {
+                // Not inside a longer prefix already rewritten: the
+                // longest go first.
+                out = out.replace(&p, base);
+            }
+        }
+        out
     }
 
     /// The key an item is stored under: saving it again updates it.
@@ -195,7 +283,7 @@ impl Mapper {
         let meta = item.meta("_wp_attachment_metadata").unwrap_or("");
         let att = Attachment {
             id: item.post_id,
-            url: item.attachment_url.clone(),
+            url: self.rewrite_uploads(&item.attachment_url),
             title: decode_entities(&item.title),
             alt: decode_entities(item.meta("_wp_attachment_image_alt").unwrap_or("")),
             caption: decode_entities(item.excerpt.trim()),
@@ -205,8 +293,56 @@ impl Mapper {
             parent: item.post_parent,
             link: item.link.clone(),
         };
+        if att.parent > 0 && !self.attachments.contains_key(&att.id) {
+            self.attachments_of
+                .entry(att.parent)
+                .or_default()
+                .push(att.id);
+        }
         self.attachments.insert(att.id, att.clone());
         att
+    }
+
+    /// A navigation menu item: WordPress exports each with an address of
+    /// its own, which must lead where the menu entry led.
+    pub fn menu_item(&self, item: &Item) -> Option<MenuLink> {
+        if item.post_type != "nav_menu_item" {
+            return None;
+        }
+        let meta = |k: &str| item.meta(k).map(str::trim).unwrap_or("");
+        let object_id: i64 = meta("_menu_item_object_id").parse().unwrap_or(0);
+        let target = match meta("_menu_item_type") {
+            "post_type" if object_id > 0 => MenuTarget::Post(object_id),
+            "taxonomy" if meta("_menu_item_object") == "category" => self
+                .categories
+                .values()
+                .find(|t| t.id == Some(object_id))
+                .map(|t| MenuTarget::Category(t.slug.clone()))
+                .unwrap_or(MenuTarget::Home),
+            _ => {
+                let url = meta("_menu_item_url");
+                match self.old_url(url) {
+                    // An address of the old site itself: its front page is
+                    // the only one a custom link can be sure of.
+                    Some(_) => MenuTarget::Home,
+                    None if url.starts_with("https://") || url.starts_with("http://") => {
+                        MenuTarget::Url(url.to_owned())
+                    }
+                    None => MenuTarget::Home,
+                }
+            }
+        };
+        let mut old_urls: Vec<OldUrl> = [self.old_url(&item.link), self.old_url(&item.guid)]
+            .into_iter()
+            .flatten()
+            .collect();
+        old_urls.push(OldUrl(old_url_key(
+            "/",
+            &[("p".to_owned(), item.post_id.to_string())],
+        )));
+        old_urls.sort();
+        old_urls.dedup();
+        Some(MenuLink { old_urls, target })
     }
 
     fn when(&self, item: &Item, local: &str, gmt: &str) -> Result<Option<Timestamp>, WxrError> {
@@ -287,7 +423,7 @@ impl Mapper {
         }
 
         let att = |id: i64| self.attachments.get(&id).cloned();
-        let html = content::to_html(&item.content, &att);
+        let html = content::to_html(&self.rewrite_uploads(&item.content), &att);
         let (lead, mut body) = if kind == ItemKind::Post {
             take_lead(&html)
         } else {
@@ -426,7 +562,7 @@ impl Mapper {
                 },
                 author_email: Some(c.author_email.clone()).filter(|e| !e.is_empty()),
                 author_url: Some(c.author_url.clone()).filter(|e| !e.is_empty()),
-                body_html: content::autop(&c.content),
+                text: c.content.clone(),
                 status,
                 created_at,
             });

@@ -16,7 +16,9 @@ pub mod content;
 pub mod map;
 mod reader;
 
-pub use map::{Attachment, ImportComment, ImportItem, ItemKind, Mapper, OldUrl};
+pub use map::{
+    Attachment, ImportComment, ImportItem, ItemKind, Mapper, MenuLink, MenuTarget, OldUrl,
+};
 pub use reader::{KNOWN_VERSIONS, MAX_TEXT, WxrReader};
 
 use std::fmt;

@@ -598,30 +598,38 @@ async fn old_addresses_lead_to_the_current_slug(ctx: &Ctx) {
             },
             Redirect {
                 from: "/category/arts".into(),
-                to: RedirectTarget::Path("/sections/arts".into()),
+                to: RedirectTarget::Place(gazette_domain::Place::Section(
+                    gazette_domain::Slug::parse("arts").unwrap(),
+                )),
             },
         ])
         .await
         .unwrap();
-    let story = Resolved::Article(gazette_domain::Slug::parse("moved-story").unwrap());
+    let story = Resolved::Article(a, gazette_domain::Slug::parse("moved-story").unwrap());
     assert_eq!(store.redirect("/?p=12").await.unwrap(), Some(story.clone()));
     assert_eq!(store.redirect(&armenian).await.unwrap(), Some(story));
     assert_eq!(
         store.redirect("/category/arts").await.unwrap(),
-        Some(Resolved::Path("/sections/arts".into()))
+        Some(Resolved::Place(gazette_domain::Place::Section(
+            gazette_domain::Slug::parse("arts").unwrap()
+        )))
     );
     assert_eq!(store.redirect("/?p=13").await.unwrap(), None);
     // Saving again, with another target, replaces the address.
     store
         .save_redirects(&[Redirect {
             from: "/category/arts".into(),
-            to: RedirectTarget::Path("/sections/culture".into()),
+            to: RedirectTarget::Place(gazette_domain::Place::Section(
+                gazette_domain::Slug::parse("culture").unwrap(),
+            )),
         }])
         .await
         .unwrap();
     assert_eq!(
         store.redirect("/category/arts").await.unwrap(),
-        Some(Resolved::Path("/sections/culture".into()))
+        Some(Resolved::Place(gazette_domain::Place::Section(
+            gazette_domain::Slug::parse("culture").unwrap()
+        )))
     );
     assert_eq!(store.count_redirects().await.unwrap(), 3);
     let all = store.redirects(Page::new(1, 10)).await.unwrap();
@@ -633,7 +641,7 @@ async fn old_addresses_lead_to_the_current_slug(ctx: &Ctx) {
             .save_redirects(&[
                 Redirect {
                     from: "/fine".into(),
-                    to: RedirectTarget::Path("/".into()),
+                    to: RedirectTarget::Place(gazette_domain::Place::Home),
                 },
                 Redirect {
                     from: "/?p=99".into(),

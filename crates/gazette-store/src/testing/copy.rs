@@ -81,7 +81,9 @@ async fn fill(store: &dyn Store) {
             },
             crate::Redirect {
                 from: "/category/community".into(),
-                to: crate::RedirectTarget::Path("/sections/community".into()),
+                to: crate::RedirectTarget::Place(gazette_domain::Place::Section(
+                    gazette_domain::Slug::parse("community").unwrap(),
+                )),
             },
         ])
         .await
@@ -137,7 +139,7 @@ async fn a_copy_holds_every_row_and_keeps_working(ctx: &Ctx) {
     );
     assert_eq!(
         target.redirect("/?p=7").await.unwrap(),
-        Some(crate::Resolved::Article(story.slug.clone()))
+        Some(crate::Resolved::Article(story.id, story.slug.clone()))
     );
     // New rows get new ids after the copied ones.
     let new = target

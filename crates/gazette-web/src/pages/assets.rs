@@ -53,7 +53,3 @@ pub async fn file(Path(file): Path<String>) -> Result<Response, AppError> {
 pub async fn health() -> &'static str {
     "ok"
 }
-
-pub async fn not_found() -> AppError {
-    AppError::NotFound
-}

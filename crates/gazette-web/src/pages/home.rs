@@ -9,15 +9,23 @@ use minijinja::context;
 
 use crate::{
     AppError, AppState,
-    pages::{PageQuery, frame, load_page, page},
+    pages::{PageQuery, frame, load_page, page, redirects},
     urls,
     views::{Layout, Pager, v},
 };
 
 pub async fn show(
     State(state): State<AppState>,
+    uri: axum::http::Uri,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
+    // `/?p=12`, `/?page_id=9`: an old address of an imported site.
+    if redirects::names_an_old_page(&uri) {
+        return match redirects::lookup(&state, &uri).await? {
+            Some(found) => Ok(found.response()),
+            None => Err(AppError::NotFound),
+        };
+    }
     let store = state.core.store.clone();
     let now = state.core.now();
     let (number, stories, has_more) = load_page(&state, Listing::Latest, &q, |p| async move {

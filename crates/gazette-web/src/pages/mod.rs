@@ -7,6 +7,7 @@ pub mod comments;
 pub mod hits;
 pub mod home;
 pub mod listing;
+pub mod redirects;
 pub mod staff;
 pub mod top;
 
