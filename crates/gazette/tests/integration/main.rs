@@ -10,4 +10,5 @@ mod multinode;
 mod seed_page;
 mod store_copy;
 mod util;
+mod wxr;
 mod xss;
