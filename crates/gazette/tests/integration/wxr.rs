@@ -17,7 +17,10 @@ fn fixture() -> Option<(PathBuf, PathBuf, serde_json::Value)> {
     let xml = dir.join("wordpress-6.1-news-export.xml");
     if !xml.is_file() {
         if std::env::var("GAZETTE_TEST_REQUIRE_SEED").is_ok_and(|v| v == "1") {
-            panic!("the WordPress fixture is required but {} is missing", xml.display());
+            panic!(
+                "the WordPress fixture is required but {} is missing",
+                xml.display()
+            );
         }
         eprintln!("skipping: {} is not there", xml.display());
         return None;
@@ -41,7 +44,11 @@ fn client() -> reqwest::Client {
 /// Follows at most one redirect; returns the statuses and where it led.
 async fn one_hop(server: &Server, path: &str) -> (u16, Option<u16>, String) {
     let c = client();
-    let first = c.get(format!("{}{path}", server.base)).send().await.unwrap();
+    let first = c
+        .get(format!("{}{path}", server.base))
+        .send()
+        .await
+        .unwrap();
     let status = first.status().as_u16();
     if !(300..400).contains(&status) {
         return (status, None, String::new());
@@ -55,7 +62,10 @@ async fn one_hop(server: &Server, path: &str) -> (u16, Option<u16>, String) {
 async fn count_comments(store: &dyn Store, status: CommentStatus) -> u64 {
     let mut n = 0;
     for page in 1.. {
-        let got = store.comments_with_status(status, Page::new(page, 200)).await.unwrap();
+        let got = store
+            .comments_with_status(status, Page::new(page, 200))
+            .await
+            .unwrap();
         n += got.len() as u64;
         if got.len() < 200 {
             break;
@@ -67,7 +77,9 @@ async fn count_comments(store: &dyn Store, status: CommentStatus) -> u64 {
 engines!(
     the_wordpress_export_imports_exactly_and_no_link_breaks,
     |engine: Engine| async move {
-        let Some((xml, uploads, m)) = fixture() else { return };
+        let Some((xml, uploads, m)) = fixture() else {
+            return;
+        };
         let n = Newsroom::on(engine).await;
         let args = [
             "import",
@@ -94,11 +106,17 @@ engines!(
         assert_eq!(line("of them pages"), pages);
         assert_eq!(line("sections"), c["categories"].as_u64().unwrap());
         assert_eq!(line("tags"), c["tags"].as_u64().unwrap());
-        assert_eq!(line("comments"), m["comments"]["exported_total"].as_u64().unwrap());
+        assert_eq!(
+            line("comments"),
+            m["comments"]["exported_total"].as_u64().unwrap()
+        );
         assert_eq!(line("attachments"), c["attachments"].as_u64().unwrap());
         assert_eq!(line("not brought in"), 0, "the uploads were given");
         assert_eq!(line("skipped"), 0, "{summary}");
-        assert_eq!(line("scheduled"), m["future_posts"].as_array().unwrap().len() as u64);
+        assert_eq!(
+            line("scheduled"),
+            m["future_posts"].as_array().unwrap().len() as u64
+        );
 
         // Again: the same, nothing doubled.
         let again = n.run(&args);
@@ -137,10 +155,19 @@ engines!(
         assert_eq!((status, then), (301, Some(200)), "{path} -> {to}");
         let (_, html) = server.get(&to).await;
         assert!(html.contains("Aram Petrosyan"), "the byline's writer");
-        assert!(html.contains("Special to the Mirror-Spectator"), "the credit");
+        assert!(
+            html.contains("Special to the Mirror-Spectator"),
+            "the credit"
+        );
         assert!(html.contains("YEREVAN"), "the dateline");
-        assert!(html.contains("<img src=\"/media/2025/08/"), "pictures from the uploads");
-        assert!(!html.contains("By Aram Petrosyan</p>"), "the byline is off the body");
+        assert!(
+            html.contains("<img src=\"/media/2025/08/"),
+            "pictures from the uploads"
+        );
+        assert!(
+            !html.contains("By Aram Petrosyan</p>"),
+            "the byline is off the body"
+        );
 
         // Every <link> of the export: 200 at once or after one redirect.
         let text = std::fs::read_to_string(&xml).unwrap();
@@ -154,7 +181,11 @@ engines!(
             assert!(ok, "{link}: {status} -> {to} {then:?}");
             checked += 1;
         }
-        assert_eq!(checked, c["items"].as_u64().unwrap() + 1, "every item and the site");
+        assert_eq!(
+            checked,
+            c["items"].as_u64().unwrap() + 1,
+            "every item and the site"
+        );
         // Old file addresses, category pages and their page numbers.
         let (s, then, to) = one_hop(
             &server,
@@ -172,16 +203,23 @@ engines!(
             .find(|s| s["why"] == "Armenian-script post")
             .unwrap();
         let decoded = armenian["slug_decoded"].as_str().unwrap();
-        let date = &armenian["permalink"].as_str().unwrap()["https://mirror-fixture.example".len()..][..12];
+        let date = &armenian["permalink"].as_str().unwrap()
+            ["https://mirror-fixture.example".len()..][..12];
         for path in [
             format!("{date}{decoded}/"),
-            format!("{date}{}/", armenian["slug"].as_str().unwrap().to_uppercase()),
+            format!(
+                "{date}{}/",
+                armenian["slug"].as_str().unwrap().to_uppercase()
+            ),
         ] {
             let (s, then, to) = one_hop(&server, &path).await;
             assert_eq!((s, then), (301, Some(200)), "{path} -> {to}");
         }
         let out = n.run(&["redirects"]);
-        assert!(stdout(&out).lines().count() as u64 == redirects, "gazette redirects lists them all");
+        assert!(
+            stdout(&out).lines().count() as u64 == redirects,
+            "gazette redirects lists them all"
+        );
     }
 );
 
@@ -207,7 +245,10 @@ async fn check_facts(n: &Newsroom, facts: &gazette_testkit::wxr::Facts) {
         count_comments(&*store, CommentStatus::Approved).await,
         facts.approved
     );
-    let ids = store.live_article_ids(jiff::Timestamp::now()).await.unwrap();
+    let ids = store
+        .live_article_ids(jiff::Timestamp::now())
+        .await
+        .unwrap();
     let sums = store.summaries(&ids).await.unwrap();
     let views: u64 = sums.iter().map(|s| s.counters.legacy_views).sum();
     assert_eq!(views, facts.legacy_views);
@@ -254,57 +295,77 @@ engines!(
     }
 );
 
-engines!(bad_files_name_the_place_and_store_no_half_item, |engine: Engine| async move {
-    let n = Newsroom::on(engine).await;
-    let (file, facts) = write_generated(n.data_dir(), 30);
-    let text = std::fs::read_to_string(&file).unwrap();
-    // Cut in the middle of the 21st item.
-    let cut_at = text.match_indices("<item>").nth(20).unwrap().0 + 300;
-    let cut = n.data_dir().join("cut.xml");
-    std::fs::write(&cut, &text[..cut_at]).unwrap();
-    let cut = cut.to_str().unwrap();
+engines!(
+    bad_files_name_the_place_and_store_no_half_item,
+    |engine: Engine| async move {
+        let n = Newsroom::on(engine).await;
+        let (file, facts) = write_generated(n.data_dir(), 30);
+        let text = std::fs::read_to_string(&file).unwrap();
+        // Cut in the middle of the 21st item.
+        let cut_at = text.match_indices("<item>").nth(20).unwrap().0 + 300;
+        let cut = n.data_dir().join("cut.xml");
+        std::fs::write(&cut, &text[..cut_at]).unwrap();
+        let cut = cut.to_str().unwrap();
 
-    let strict = n.run(&["import", "wxr", cut, "--strict"]);
-    assert!(!strict.status.success());
-    let err = stderr(&strict);
-    assert!(err.contains("cut.xml:") && err.contains("truncated"), "{err}");
-    let store = n.store().await;
-    assert_eq!(store.count_published(jiff::Timestamp::now()).await.unwrap(), 0, "strict: nothing");
-    store.close().await;
+        let strict = n.run(&["import", "wxr", cut, "--strict"]);
+        assert!(!strict.status.success());
+        let err = stderr(&strict);
+        assert!(
+            err.contains("cut.xml:") && err.contains("truncated"),
+            "{err}"
+        );
+        let store = n.store().await;
+        assert_eq!(
+            store.count_published(jiff::Timestamp::now()).await.unwrap(),
+            0,
+            "strict: nothing"
+        );
+        store.close().await;
 
-    let lenient = n.run(&["import", "wxr", cut]);
-    assert!(!lenient.status.success(), "a truncated file is not a success");
-    let err = stderr(&lenient);
-    let line = text[..cut_at].lines().count();
-    assert!(err.contains(&format!("cut.xml:{line}:")), "line {line} in {err}");
-    let store = n.store().await;
-    assert_eq!(
-        store.count_published(jiff::Timestamp::now()).await.unwrap(),
-        20,
-        "the whole items before the cut, not the cut one"
-    );
-    store.close().await;
+        let lenient = n.run(&["import", "wxr", cut]);
+        assert!(
+            !lenient.status.success(),
+            "a truncated file is not a success"
+        );
+        let err = stderr(&lenient);
+        let line = text[..cut_at].lines().count();
+        assert!(
+            err.contains(&format!("cut.xml:{line}:")),
+            "line {line} in {err}"
+        );
+        let store = n.store().await;
+        assert_eq!(
+            store.count_published(jiff::Timestamp::now()).await.unwrap(),
+            20,
+            "the whole items before the cut, not the cut one"
+        );
+        store.close().await;
 
-    // An unknown author and a bad date: skipped, named, the rest imported.
-    let broken = text
-        .replacen("<dc:creator><![CDATA[desk]]></dc:creator>", "<dc:creator><![CDATA[ghost]]></dc:creator>", 1)
-        .replacen("2020-01-02 14:00:00", "2020-13-45 99:00:00", 1);
-    let bad = n.data_dir().join("bad.xml");
-    std::fs::write(&bad, broken).unwrap();
-    let out = n.run(&["import", "wxr", bad.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let report = stdout(&out);
-    assert!(report.contains("\"ghost\" is not among"), "{report}");
-    assert!(report.contains("cannot be read"), "{report}");
-    assert!(report.contains("skipped: line "), "{report}");
+        // An unknown author and a bad date: skipped, named, the rest imported.
+        let broken = text
+            .replacen(
+                "<dc:creator><![CDATA[desk]]></dc:creator>",
+                "<dc:creator><![CDATA[ghost]]></dc:creator>",
+                1,
+            )
+            .replacen("2020-01-02 14:00:00", "2020-13-45 99:00:00", 1);
+        let bad = n.data_dir().join("bad.xml");
+        std::fs::write(&bad, broken).unwrap();
+        let out = n.run(&["import", "wxr", bad.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report = stdout(&out);
+        assert!(report.contains("\"ghost\" is not among"), "{report}");
+        assert!(report.contains("cannot be read"), "{report}");
+        assert!(report.contains("skipped: line "), "{report}");
 
-    let garbage = n.data_dir().join("garbage.xml");
-    std::fs::write(&garbage, "<rss><channel><title>x</title></chanel></rss>").unwrap();
-    let out = n.run(&["import", "wxr", garbage.to_str().unwrap()]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("garbage.xml:1:"), "{}", stderr(&out));
-    let out = n.run(&["import", "wxr", "/nonexistent/export.xml"]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
-    let _ = facts;
-});
+        let garbage = n.data_dir().join("garbage.xml");
+        std::fs::write(&garbage, "<rss><channel><title>x</title></chanel></rss>").unwrap();
+        let out = n.run(&["import", "wxr", garbage.to_str().unwrap()]);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("garbage.xml:1:"), "{}", stderr(&out));
+        let out = n.run(&["import", "wxr", "/nonexistent/export.xml"]);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+        let _ = facts;
+    }
+);
