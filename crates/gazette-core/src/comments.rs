@@ -252,6 +252,12 @@ pub fn clean(text: &str) -> String {
     let text = text.replace("\r\n", "\n");
     let mut html = String::new();
     for para in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        // Text already in paragraphs (a comment carried over from another
+        // system) keeps them.
+        if para.starts_with("<p>") && para.ends_with("</p>") {
+            html.push_str(para);
+            continue;
+        }
         html.push_str("<p>");
         html.push_str(&para.replace('\n', "<br>"));
         html.push_str("</p>");

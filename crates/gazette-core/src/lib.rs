@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod rankings;
 pub mod views;
 pub mod wxr;
+pub mod wxr_export;
 
 use std::{
     sync::{

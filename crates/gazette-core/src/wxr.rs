@@ -42,6 +42,9 @@ pub struct Uploads {
     pub media_dir: std::path::PathBuf,
 }
 
+/// Text a batch holds at most before it is stored, whatever its count.
+const BATCH_BYTES: usize = 4 << 20;
+
 /// Where brought-in files are served.
 pub const MEDIA_BASE: &str = "/media/";
 
@@ -193,7 +196,7 @@ where
         }
         None => None,
     };
-    let (tx, mut rx) = mpsc::channel::<Msg>(4);
+    let (tx, mut rx) = mpsc::channel::<Msg>(2);
     let tz = core.newsroom.time_zone.clone();
     let batch = options.batch.max(1);
     let reader = std::thread::Builder::new()
@@ -426,6 +429,7 @@ fn read_file<R: Read, F: Fn() -> std::io::Result<R>>(
     let mut r = WxrReader::new(second);
     let mut out = Vec::with_capacity(batch);
     let mut menus = Vec::new();
+    let mut bytes = 0usize;
     let end = loop {
         match r.next_entry() {
             Ok(Some(Entry::Item(i))) => {
@@ -439,11 +443,18 @@ fn read_file<R: Read, F: Fn() -> std::io::Result<R>>(
                     continue;
                 }
                 match mapper.item(&i) {
-                    Ok(Some(m)) => out.push(Ok(m)),
+                    Ok(Some(m)) => {
+                        bytes += m.article.body_html.len()
+                            + m.comments.iter().map(|c| c.text.len()).sum::<usize>();
+                        out.push(Ok(m));
+                    }
                     Ok(None) => {}
                     Err(e) => out.push(Err(e)),
                 }
-                if out.len() >= batch {
+                // A batch ends at its count or its size, whichever comes
+                // first: long stories must not make a batch huge.
+                if out.len() >= batch || bytes >= BATCH_BYTES {
+                    bytes = 0;
                     let full = std::mem::replace(&mut out, Vec::with_capacity(batch));
                     let links = std::mem::take(&mut menus);
                     if tx

@@ -740,3 +740,38 @@ pub async fn redirects(over: &Overrides, json: bool) -> anyhow::Result<ExitCode>
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `gazette export wxr FILE`.
+pub async fn export_wxr(over: &Overrides, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let config = Config::load(over)?;
+    let store = app::open_store(&config, false).await?;
+    let newsroom = config.newsroom()?;
+    // Written beside, then renamed: a failed export leaves no half file.
+    let part = file.with_extension("xml.part");
+    let f =
+        std::fs::File::create(&part).with_context(|| format!("cannot write {}", part.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+    let started = std::time::Instant::now();
+    let result = gazette_core::wxr_export::export_wxr(&*store, &newsroom, &mut w).await;
+    store.close().await;
+    let s = match result {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            anyhow::bail!("{}: {e}", file.display());
+        }
+    };
+    drop(w);
+    std::fs::rename(&part, file).with_context(|| format!("cannot write {}", file.display()))?;
+    println!(
+        "Wrote {} in {:.1} s: {} stories, {} comments, {} sections, {} tags, {} posting accounts (WXR 1.2).",
+        file.display(),
+        started.elapsed().as_secs_f64(),
+        s.articles,
+        s.comments,
+        s.sections,
+        s.tags,
+        s.authors
+    );
+    Ok(ExitCode::SUCCESS)
+}

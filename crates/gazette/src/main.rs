@@ -67,6 +67,11 @@ enum Command {
         #[command(subcommand)]
         format: ImportFormat,
     },
+    /// Write the newsroom out for another system.
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
     /// Create the database if needed and apply pending migrations.
     Migrate,
     /// Moderate readers' comments.
@@ -175,6 +180,18 @@ enum ImportFormat {
 }
 
 #[derive(Subcommand)]
+enum ExportFormat {
+    /// A WordPress export (WXR 1.2) of every story, section, tag, posting
+    /// account and comment, which WordPress's importer (and `gazette import
+    /// wxr`) reads. Bylines and datelines go back into the text.
+    Wxr {
+        /// The file to write; it is replaced only once the export is whole.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum CommentAction {
     /// List comments waiting for moderation, oldest first.
     Pending {
@@ -274,6 +291,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     uploads,
                 },
         } => commands::import_wxr(&over, &file, strict, batch, uploads.as_deref()).await,
+        Command::Export {
+            format: ExportFormat::Wxr { file },
+        } => commands::export_wxr(&over, &file).await,
         Command::Redirects { json } => commands::redirects(&over, json).await,
         Command::Migrate => commands::migrate(&over).await,
         Command::Comments { action } => match action {
