@@ -65,6 +65,18 @@ pub fn parse_lead<S: AsRef<str>>(paragraphs: &[S]) -> Lead {
         }
     }
 
+    // 1b. A byline that runs straight into the first sentence, with no
+    // dateline: "By Ani Petrosyan Last spring the council voted ...".
+    if lead.contributors.is_empty()
+        && lead.credit.is_none()
+        && let Some(first) = paras.first()
+        && let Some(after_by) = strip_by(first)
+        && let Some((name, rest)) = run_on_byline(after_by)
+    {
+        lead.contributors = vec![name];
+        paras[0] = rest;
+    }
+
     // 2. A credit on its own line after the byline.
     if lead.credit.is_none()
         && let Some(first) = paras.first()
@@ -318,6 +330,31 @@ fn strip_by(p: &str) -> Option<&str> {
     Some(rest.trim())
 }
 
+/// "Ani Petrosyan Last spring the council voted ...": a name of two to
+/// four words, then a sentence, told apart by its capitalized first word
+/// followed by a lower-case one. The sentence must be a real one (five
+/// words or more); anything less clear stays in the body.
+fn run_on_byline(text: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let upper = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let lower = |w: &str| w.chars().next().is_some_and(char::is_lowercase);
+    for k in 2..=4usize {
+        if words.len() < k + 5 {
+            return None;
+        }
+        let rest = &words[k..];
+        if is_name(&words[..k])
+            && upper(rest[0])
+            && lower(rest[1])
+            && rest[1..5].iter().filter(|w| lower(w)).count() >= 3
+            && !words[..k].iter().any(|w| w.ends_with([',', '.', ';', ':']) && w.len() > 3)
+        {
+            return Some((fix_caps(&words[..k].join(" ")), rest.join(" ")));
+        }
+    }
+    None
+}
+
 /// In a byline that runs into its dateline ("Florence Avakian Special to
 /// the Mirror-Spectator NEW YORK — The ..."), finds where the place begins.
 /// Returns the byline text before it and the dateline.
@@ -555,6 +592,29 @@ fn trim_punct(s: &str) -> &str {
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    #[rstest]
+    #[case("By Ani Petrosyan Last spring the council voted to rebuild the wall.", Some(("Ani Petrosyan", "Last spring the council voted to rebuild the wall.")))]
+    #[case("By Aram Der Bedrossian The council met on Monday to vote.", Some(("Aram Der Bedrossian", "The council met on Monday to vote.")))]
+    #[case("By the time the council met it was late.", None)]
+    #[case("By Monday the council had voted on the plan.", None)]
+    #[case("By Ani Petrosyan Armenian Church Leaders Meet in Yerevan Today", None)]
+    fn bylines_that_run_into_the_first_sentence(
+        #[case] text: &str,
+        #[case] want: Option<(&str, &str)>,
+    ) {
+        let lead = parse_lead(&[text]);
+        match want {
+            Some((name, body)) => {
+                assert_eq!(lead.contributors, [name], "{text}");
+                assert_eq!(lead.body, [body], "{text}");
+            }
+            None => {
+                assert!(lead.contributors.is_empty(), "{text}: {lead:?}");
+                assert_eq!(lead.body, [text]);
+            }
+        }
+    }
 
     /// One expected reading of a story's head.
     struct Want<'a> {
