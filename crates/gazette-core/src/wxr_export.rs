@@ -247,7 +247,7 @@ pub async fn export_wxr(
             // id, import_key, slug, headline, standfirst, body_html,
             // language, status, published_at, time_zone, updated_at,
             // posting_account_id, credit, dateline_place, footer, views,
-            // comments, legacy_views, legacy_comments
+            // comments, legacy_views, legacy_comments, kind
             let id = int(&r[0]);
             let slug = text(&r[2]);
             let status = match text(&r[7]) {
@@ -304,7 +304,10 @@ pub async fn export_wxr(
                 cdata("closed"),
                 cdata(slug),
                 cdata(status),
-                cdata("post"),
+                cdata(match text(&r[19]) {
+                    "page" => "page",
+                    _ => "post",
+                }),
                 cdata("")
             )?;
             for (slug, name) in names_of(&a_sections, &sections) {

@@ -74,6 +74,26 @@ impl FromStr for ArticleStatus {
     }
 }
 
+/// What an article is: a story (listed, ranked, in the week's edition) or
+/// a standing page of the site ("About us", "Advertise"), reached by its
+/// address and links only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleKind {
+    #[default]
+    Story,
+    Page,
+}
+
+impl ArticleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArticleKind::Story => "story",
+            ArticleKind::Page => "page",
+        }
+    }
+}
+
 /// A section of the paper ("Armenia & Karabakh"). Sections may nest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Section {
@@ -264,6 +284,8 @@ pub struct ArticleInput {
     pub body_html: String,
     pub language: String,
     pub status: ArticleStatus,
+    /// A story, or a standing page that no listing or ranking shows.
+    pub kind: ArticleKind,
     pub published_at: Option<ZonedDateTime>,
     pub sections: Vec<String>,
     pub tags: Vec<String>,

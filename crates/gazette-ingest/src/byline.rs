@@ -347,7 +347,9 @@ fn run_on_byline(text: &str) -> Option<(String, String)> {
             && upper(rest[0])
             && lower(rest[1])
             && rest[1..5].iter().filter(|w| lower(w)).count() >= 3
-            && !words[..k].iter().any(|w| w.ends_with([',', '.', ';', ':']) && w.len() > 3)
+            && !words[..k]
+                .iter()
+                .any(|w| w.ends_with([',', '.', ';', ':']) && w.len() > 3)
         {
             return Some((fix_caps(&words[..k].join(" ")), rest.join(" ")));
         }

@@ -316,6 +316,7 @@ impl TextPage {
             body_html: html::paragraphs(&self.lead.body),
             language: language.to_owned(),
             status: ArticleStatus::Published,
+            kind: gazette_domain::ArticleKind::Story,
             published_at: Some(published_at),
             sections: self.sections,
             tags: Vec::new(),

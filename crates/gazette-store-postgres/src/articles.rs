@@ -101,8 +101,8 @@ async fn update(tx: &mut Transaction<'_, Postgres>, id: i64, v: &Values<'_>) -> 
     sqlx::query(
         "UPDATE articles SET headline = $2, standfirst = $3, body_html = $4, language = $5, \
          status = $6, published_at = $7, time_zone = $8, updated_at = $9, posting_account_id = $10, \
-         credit = $11, dateline_place = $12, footer = $13, legacy_views = $14, legacy_comments = $15 \
-         WHERE id = $1",
+         credit = $11, dateline_place = $12, footer = $13, legacy_views = $14, legacy_comments = $15, \
+         kind = $16 WHERE id = $1",
     )
     .bind(id)
     .bind(input.headline.trim())
@@ -119,6 +119,7 @@ async fn update(tx: &mut Transaction<'_, Postgres>, id: i64, v: &Values<'_>) -> 
     .bind(&input.footer)
     .bind(v.legacy_views)
     .bind(v.legacy_comments)
+    .bind(input.kind.as_str())
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;
@@ -170,8 +171,8 @@ async fn insert(
         let inserted: Result<Option<i64>, sqlx::Error> = sqlx::query_scalar(
             "INSERT INTO articles (import_key, slug, headline, standfirst, body_html, language, \
              status, published_at, time_zone, updated_at, posting_account_id, credit, \
-             dateline_place, footer, legacy_views, legacy_comments) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             dateline_place, footer, legacy_views, legacy_comments, kind) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
              ON CONFLICT (import_key) DO NOTHING RETURNING id",
         )
         .bind(&input.import_key)
@@ -190,6 +191,7 @@ async fn insert(
         .bind(&input.footer)
         .bind(v.legacy_views)
         .bind(v.legacy_comments)
+        .bind(input.kind.as_str())
         .fetch_optional(&mut *savepoint)
         .await;
         match inserted {
@@ -266,7 +268,7 @@ async fn save_in(
         "another writer saved this story at the same moment; save again",
     ))?;
 
-    let when = gazette_store_sql::listed_at(input.status, v.published_at);
+    let when = gazette_store_sql::listed_at(input.status, input.kind, v.published_at);
     for (position, name) in input.sections.iter().enumerate() {
         let link = ensure_named(tx, NamedTable::Sections, name).await?;
         sqlx::query(
@@ -392,7 +394,8 @@ impl PgStore {
                 concat!(
                     "SELECT ",
                     summary_columns!(),
-                    " FROM (SELECT id FROM articles WHERE status = 'published' AND published_at <= $1 \
+                    " FROM (SELECT id FROM articles WHERE status = 'published' AND kind = 'story' \
+                     AND published_at <= $1 \
                      AND $4 = 0 ORDER BY published_at DESC, id DESC LIMIT $2 OFFSET $3) p \
                      JOIN articles a ON a.id = p.id ORDER BY a.published_at DESC, a.id DESC"
                 ),
@@ -540,8 +543,8 @@ impl ArticleStore for PgStore {
         use gazette_store::Listing as L;
         let (sql, key) = match listing {
             L::Latest => (
-                "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= $1 \
-                 AND $2 = 0",
+                "SELECT COUNT(*) FROM articles WHERE status = 'published' AND kind = 'story' \
+                 AND published_at <= $1 AND $2 = 0",
                 0,
             ),
             L::Section(id) => (
@@ -568,7 +571,8 @@ impl ArticleStore for PgStore {
 
     async fn first_published_at(&self, now: Timestamp) -> StoreResult<Option<Timestamp>> {
         let first: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND published_at <= $1",
+            "SELECT MIN(published_at) FROM articles WHERE status = 'published' AND kind = 'story' \
+             AND published_at <= $1",
         )
         .bind(now.as_second())
         .fetch_one(&self.pool)

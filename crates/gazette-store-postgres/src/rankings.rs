@@ -49,7 +49,7 @@ impl RankingStore for PgStore {
                FROM article_weekly_views w JOIN articles a ON a.id = w.article_id \
                WHERE w.week = $1 AND w.views > 0 \
                  AND w.published_at >= $2 AND w.published_at < $3 \
-                 AND a.status = 'published' AND a.published_at >= $2 AND a.published_at < $3 \
+                 AND a.status = 'published' AND a.kind = 'story' AND a.published_at >= $2 AND a.published_at < $3 \
                  AND a.published_at <= $4), \
              cut AS (SELECT views FROM eligible ORDER BY views DESC LIMIT 1 OFFSET $5) \
              SELECT article_id, views, comments, published_at FROM eligible \
@@ -78,7 +78,7 @@ impl RankingStore for PgStore {
         let rows: Vec<CandidateRow> = sqlx::query_as(
             "WITH eligible AS ( \
                SELECT a.id, a.comments, a.published_at FROM articles a \
-               WHERE a.status = 'published' AND a.published_at >= $2 AND a.published_at < $3 \
+               WHERE a.status = 'published' AND a.kind = 'story' AND a.published_at >= $2 AND a.published_at < $3 \
                  AND a.published_at <= $4 \
                  AND NOT EXISTS (SELECT 1 FROM article_weekly_views w \
                                  WHERE w.week = $1 AND w.article_id = a.id AND w.views > 0)), \

@@ -5,15 +5,16 @@
 
 pub mod rows;
 
-use gazette_domain::{ArticleStatus, Slug};
+use gazette_domain::{ArticleKind, ArticleStatus, Slug};
 
 /// The time a story's link rows (section, contributor, source) carry: its
 /// publish time while it is published, else [`NEVER_LISTED`]. Listings
 /// then walk one index of the link table (`published_at <= now`), page by
 /// page, without looking at the story itself until the page is found.
-pub fn listed_at(status: ArticleStatus, published_at: Option<i64>) -> i64 {
-    match (status, published_at) {
-        (ArticleStatus::Published, Some(at)) => at,
+/// A standing page ([`ArticleKind::Page`]) is in no listing.
+pub fn listed_at(status: ArticleStatus, kind: ArticleKind, published_at: Option<i64>) -> i64 {
+    match (status, kind, published_at) {
+        (ArticleStatus::Published, ArticleKind::Story, Some(at)) => at,
         _ => NEVER_LISTED,
     }
 }
@@ -42,10 +43,26 @@ mod tests {
 
     #[test]
     fn only_published_stories_are_listed() {
-        assert_eq!(listed_at(ArticleStatus::Published, Some(5)), 5);
-        assert_eq!(listed_at(ArticleStatus::Draft, Some(5)), NEVER_LISTED);
-        assert_eq!(listed_at(ArticleStatus::Withdrawn, Some(5)), NEVER_LISTED);
-        assert_eq!(listed_at(ArticleStatus::Published, None), NEVER_LISTED);
+        assert_eq!(
+            listed_at(ArticleStatus::Published, ArticleKind::Story, Some(5)),
+            5
+        );
+        assert_eq!(
+            listed_at(ArticleStatus::Draft, ArticleKind::Story, Some(5)),
+            NEVER_LISTED
+        );
+        assert_eq!(
+            listed_at(ArticleStatus::Withdrawn, ArticleKind::Story, Some(5)),
+            NEVER_LISTED
+        );
+        assert_eq!(
+            listed_at(ArticleStatus::Published, ArticleKind::Story, None),
+            NEVER_LISTED
+        );
+        assert_eq!(
+            listed_at(ArticleStatus::Published, ArticleKind::Page, Some(5)),
+            NEVER_LISTED
+        );
     }
 
     #[test]

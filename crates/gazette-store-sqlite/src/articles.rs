@@ -129,7 +129,7 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
                 "UPDATE articles SET headline = ?2, standfirst = ?3, \
                  language = ?4, status = ?5, published_at = ?6, time_zone = ?7, \
                  updated_at = ?8, posting_account_id = ?9, credit = ?10, dateline_place = ?11, \
-                 footer = ?12, legacy_views = ?13, legacy_comments = ?14 WHERE id = ?1",
+                 footer = ?12, legacy_views = ?13, legacy_comments = ?14, kind = ?15 WHERE id = ?1",
                 rusqlite::params![
                     id,
                     input.headline.trim(),
@@ -145,6 +145,7 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
                     input.footer,
                     legacy_views,
                     legacy_comments,
+                    input.kind.as_str(),
                 ],
             )?;
             exec(
@@ -173,8 +174,8 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
                 .prepare_cached(
                     "INSERT INTO articles (import_key, slug, headline, standfirst, \
                      language, status, published_at, time_zone, updated_at, posting_account_id, \
-                     credit, dateline_place, footer, legacy_views, legacy_comments) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+                     credit, dateline_place, footer, legacy_views, legacy_comments, kind) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
                      RETURNING id",
                 )
                 .and_then(|mut stmt| {
@@ -195,6 +196,7 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
                             input.footer,
                             legacy_views,
                             legacy_comments,
+                            input.kind.as_str(),
                         ],
                         |r| r.get(0),
                     )
@@ -211,7 +213,7 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
         (id, &input.body_html),
     )?;
 
-    let when = gazette_store_sql::listed_at(input.status, published_at);
+    let when = gazette_store_sql::listed_at(input.status, input.kind, published_at);
     for (position, name) in input.sections.iter().enumerate() {
         let link = ensure_named(tx, NamedTable::Sections, name)?;
         exec(
@@ -379,7 +381,8 @@ impl SqliteStore {
                 concat!(
                     "SELECT ",
                     summary_columns!(),
-                    " FROM (SELECT id FROM articles WHERE status = 'published' AND published_at <= ?1 \
+                    " FROM (SELECT id FROM articles WHERE status = 'published' AND kind = 'story' \
+                     AND published_at <= ?1 \
                      AND ?4 = 0 ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3) p \
                      JOIN articles a ON a.id = p.id ORDER BY a.published_at DESC, a.id DESC"
                 ),
@@ -503,8 +506,8 @@ impl ArticleStore for SqliteStore {
         use gazette_store::Listing as L;
         let (sql, key) = match listing {
             L::Latest => (
-                "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?1 \
-                 AND ?2 = 0",
+                "SELECT COUNT(*) FROM articles WHERE status = 'published' AND kind = 'story' \
+                 AND published_at <= ?1 AND ?2 = 0",
                 0,
             ),
             L::Section(id) => (
@@ -534,7 +537,7 @@ impl ArticleStore for SqliteStore {
                 one(
                     conn,
                     "SELECT MIN(published_at) FROM articles \
-                     WHERE status = 'published' AND published_at <= ?1",
+                     WHERE status = 'published' AND kind = 'story' AND published_at <= ?1",
                     [now.as_second()],
                 )
             })

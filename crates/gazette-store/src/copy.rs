@@ -126,6 +126,7 @@ impl CopyTable {
                 "comments",
                 "legacy_views",
                 "legacy_comments",
+                "kind",
             ],
             CopyTable::ArticleSections => &["article_id", "section_id", "position", "published_at"],
             CopyTable::ArticleContributors => {

@@ -405,6 +405,7 @@ pub async fn generate(core: &Core, count: u32, weeks: u32, seed: u64) -> anyhow:
             body_html,
             language: newsroom.language.clone(),
             status: ArticleStatus::Published,
+            kind: gazette_domain::ArticleKind::Story,
             published_at: Some(published),
             sections,
             tags: Vec::new(),

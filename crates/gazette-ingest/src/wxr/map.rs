@@ -482,6 +482,10 @@ impl Mapper {
             body_html: body,
             language,
             status,
+            kind: match kind {
+                ItemKind::Post => gazette_domain::ArticleKind::Story,
+                ItemKind::Page => gazette_domain::ArticleKind::Page,
+            },
             published_at: when.map(|t| t.to_zoned_datetime(self.time_zone.clone())),
             sections,
             tags,

@@ -26,6 +26,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Articles, liveness_follows_the_clock_given),
         check!(Articles, non_ascii_text_round_trips),
         check!(Articles, old_addresses_lead_to_the_current_slug),
+        check!(Articles, standing_pages_are_read_but_never_listed),
     ]
 }
 
@@ -652,4 +653,48 @@ async fn old_addresses_lead_to_the_current_slug(ctx: &Ctx) {
         Err(StoreError::MissingReference(_))
     ));
     assert_eq!(store.redirect("/fine").await.unwrap(), None);
+}
+
+fn slug_of(name: &str) -> String {
+    gazette_domain::Slug::from_text(name).unwrap().to_string()
+}
+
+async fn standing_pages_are_read_but_never_listed(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let story = add(store, "s", "A Story", at(2025, 11, 24, 9)).await;
+    let mut about = sample("p", "About Us", at(2025, 11, 25, 9));
+    about.kind = gazette_domain::ArticleKind::Page;
+    let page = store.save_article(&about, now()).await.unwrap();
+    // Read by its address, like any article.
+    let read = store.article_by_slug("about-us", now()).await.unwrap();
+    assert_eq!(read.id, page.id);
+    // Never on the front page, in its count, or first in the archive.
+    let latest = store
+        .latest_articles(Page::new(1, 10), now())
+        .await
+        .unwrap();
+    assert_eq!(latest.iter().map(|a| a.id).collect::<Vec<_>>(), [story]);
+    assert_eq!(store.count_listed(Listing::Latest, now()).await.unwrap(), 1);
+    // Nor in its section's listing, though it is filed there.
+    let section = store
+        .section_by_slug(&slug_of(&about.sections[0]))
+        .await
+        .unwrap();
+    let listed = store
+        .articles_in_section(&section, Page::new(1, 10), now())
+        .await
+        .unwrap();
+    assert!(listed.iter().all(|a| a.id != page.id));
+    let mut earlier = sample("p", "About Us", at(2025, 11, 1, 9));
+    earlier.kind = gazette_domain::ArticleKind::Page;
+    store.save_article(&earlier, now()).await.unwrap();
+    assert_eq!(
+        store.first_published_at(now()).await.unwrap(),
+        Some(at(2025, 11, 24, 9).timestamp())
+    );
+    // Saved again as a story, it is listed.
+    let mut story_again = earlier.clone();
+    story_again.kind = gazette_domain::ArticleKind::Story;
+    store.save_article(&story_again, now()).await.unwrap();
+    assert_eq!(store.count_listed(Listing::Latest, now()).await.unwrap(), 2);
 }

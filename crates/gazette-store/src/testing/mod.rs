@@ -227,6 +227,7 @@ pub fn sample(key: &str, headline: &str, published: ZonedDateTime) -> ArticleInp
         body_html: "<p>First paragraph.</p>\n<p>Second paragraph.</p>\n".into(),
         language: "en".into(),
         status: ArticleStatus::Published,
+        kind: gazette_domain::ArticleKind::Story,
         published_at: Some(published),
         sections: vec!["Harbour & Coast".into(), "International".into()],
         tags: vec!["Ferries".into()],
