@@ -126,6 +126,8 @@ pub struct Mapper {
     /// were brought in: addresses of files under `wp-content/uploads/` are
     /// rewritten to it.
     pub media_base: Option<String>,
+    /// Links to the old site (see [`Mapper::relative_links`]).
+    own_links: regex::Regex,
 }
 
 impl Mapper {
@@ -142,6 +144,11 @@ impl Mapper {
             .filter(|l| !l.is_empty())
             .unwrap_or("en")
             .to_ascii_lowercase();
+        let own_links = regex::Regex::new(&format!(
+            r#"href="(?:https?:)?//{}(/[^"]*)?""#,
+            regex::escape(&host)
+        ))
+        .expect("a valid pattern");
         Mapper {
             site,
             host,
@@ -153,6 +160,7 @@ impl Mapper {
             attachments: HashMap::new(),
             attachments_of: HashMap::new(),
             media_base: None,
+            own_links,
         }
     }
 
@@ -213,6 +221,23 @@ impl Mapper {
             }
         }
         out
+    }
+
+    /// Links to the old site's own pages made relative (`/2021/03/01/slug/`),
+    /// so that they reach this site, where each answers with one redirect
+    /// to the story's page whatever its slug is now. Links to its files stay
+    /// as they are unless the uploads were brought in.
+    pub fn relative_links(&self, html: &str) -> String {
+        self.own_links
+            .replace_all(html, |c: &regex::Captures<'_>| {
+                let path = c.get(1).map_or("/", |m| m.as_str());
+                if path.starts_with("/wp-content/") || path.starts_with("/wp-admin") {
+                    c[0].to_owned()
+                } else {
+                    format!("href=\"{path}\"")
+                }
+            })
+            .into_owned()
     }
 
     /// The key an item is stored under: saving it again updates it.
@@ -423,7 +448,10 @@ impl Mapper {
         }
 
         let att = |id: i64| self.attachments.get(&id).cloned();
-        let html = content::to_html(&self.rewrite_uploads(&item.content), &att);
+        let html = self.relative_links(&content::to_html(
+            &self.rewrite_uploads(&item.content),
+            &att,
+        ));
         let (lead, mut body) = if kind == ItemKind::Post {
             take_lead(&html)
         } else {

@@ -264,3 +264,28 @@ fn entities_and_percent_escapes_decode() {
     assert_eq!(percent_decode("%d5%b6%d5%a5"), "նե");
     assert_eq!(percent_decode("%ff"), "%ff");
 }
+
+#[test]
+fn links_to_the_old_site_become_relative_and_its_files_stay() {
+    let xml = wxr(
+        "1.2",
+        &post(
+            7,
+            r#"<p><a href="https://harbour.example/2024/11/08/other-story/">Other</a> <a href="//harbour.example/?p=3">p3</a> <a href="https://harbour.example/wp-content/uploads/a.pdf">pdf</a> <a href="https://elsewhere.example/x">x</a></p>"#,
+        ),
+    );
+    let body = &mapped(&xml)[0].article.body_html;
+    assert!(
+        body.contains(r#"href="/2024/11/08/other-story/""#),
+        "{body}"
+    );
+    assert!(body.contains(r#"href="/?p=3""#), "{body}");
+    assert!(
+        body.contains(r#"href="https://harbour.example/wp-content/uploads/a.pdf""#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"href="https://elsewhere.example/x""#),
+        "{body}"
+    );
+}
