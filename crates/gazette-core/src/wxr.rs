@@ -567,7 +567,14 @@ async fn store_batch(
     }
     let store = &core.store;
     let inputs: Vec<_> = items.iter().map(|i| sanitized(&i.article)).collect();
+    let t0 = std::time::Instant::now();
     let saved = store.save_articles(&inputs, core.now()).await?;
+    tracing::debug!(
+        items = items.len(),
+        ms = t0.elapsed().as_millis() as u64,
+        "wxr batch: articles stored"
+    );
+    let t0 = std::time::Instant::now();
     let now = core.now();
     let mut comments = Vec::new();
     let mut comment_items = Vec::new();
@@ -646,6 +653,11 @@ async fn store_batch(
         summary.comments += ready.len() as u64;
         left = wait;
     }
+    tracing::debug!(
+        ms = t0.elapsed().as_millis() as u64,
+        "wxr batch: comments stored"
+    );
+    let t0 = std::time::Instant::now();
     // Attachment pages of these stories lead to the story.
     for (item, s) in items.iter().zip(&saved) {
         let ids = m
@@ -674,5 +686,9 @@ async fn store_batch(
     redirects.dedup_by(|a, b| a.from == b.from);
     summary.redirects += redirects.len() as u64;
     store.save_redirects(&redirects).await?;
+    tracing::debug!(
+        ms = t0.elapsed().as_millis() as u64,
+        "wxr batch: redirects stored"
+    );
     Ok(saved.iter().map(|s| s.id).collect())
 }

@@ -215,7 +215,7 @@ async fn insert(
 }
 
 /// Saves one article inside `tx`: see [`ArticleStore::save_article`].
-async fn save_in(
+pub(crate) async fn save_in(
     tx: &mut Transaction<'_, Postgres>,
     input: &ArticleInput,
     now: Timestamp,
@@ -314,12 +314,13 @@ async fn save_in(
     for (position, name) in input.tags.iter().enumerate() {
         let link = ensure_named(tx, NamedTable::Tags, name).await?;
         sqlx::query(
-            "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) \
-             ON CONFLICT DO NOTHING",
+            "INSERT INTO article_tags (article_id, tag_id, position, published_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(link)
         .bind(position as i32)
+        .bind(when)
         .execute(&mut **tx)
         .await
         .map_err(db_err)?;
@@ -380,6 +381,7 @@ enum Listing {
     Section(i64),
     Contributor(i64),
     Source(i64),
+    Tag(i64),
 }
 
 impl PgStore {
@@ -406,6 +408,7 @@ impl PgStore {
                 (linked_query!("article_contributors", "contributor_id"), id)
             }
             Listing::Source(id) => (linked_query!("article_sources", "source_id"), id),
+            Listing::Tag(id) => (linked_query!("article_tags", "tag_id"), id),
         };
         let rows: Vec<SummaryRow> = sqlx::query_as(sql)
             .bind(now.as_second())
@@ -453,10 +456,15 @@ impl PgStore {
 
     async fn save_many(&self, inputs: &[ArticleInput], now: Timestamp) -> StoreResult<Vec<Saved>> {
         let mut tx = self.write().await?;
-        let mut out = Vec::with_capacity(inputs.len());
-        for input in inputs {
-            out.push(save_in(&mut tx, input, now).await?);
-        }
+        let out = if inputs.len() > 1 {
+            crate::batch::save_batch(&mut tx, inputs, now).await?
+        } else {
+            let mut out = Vec::with_capacity(inputs.len());
+            for input in inputs {
+                out.push(save_in(&mut tx, input, now).await?);
+            }
+            out
+        };
         if out.len() > CHANGES_PER_BATCH {
             record_change(&mut tx, Change::Everything).await?;
         } else {
@@ -559,6 +567,10 @@ impl ArticleStore for PgStore {
                 "SELECT COUNT(*) FROM article_sources WHERE source_id = $2 AND published_at <= $1",
                 id.0,
             ),
+            L::Tag(id) => (
+                "SELECT COUNT(*) FROM article_tags WHERE tag_id = $2 AND published_at <= $1",
+                id.0,
+            ),
         };
         let n: i64 = sqlx::query_scalar(sql)
             .bind(now.as_second())
@@ -658,6 +670,29 @@ impl ArticleStore for PgStore {
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.listing(Listing::Section(section.id.0), page, now)
             .await
+    }
+
+    async fn tag_by_slug(&self, slug: &str) -> StoreResult<gazette_domain::Tag> {
+        let (id, slug, name): (i64, String, String) =
+            sqlx::query_as("SELECT id, slug, name FROM tags WHERE slug = $1")
+                .bind(slug)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(gazette_domain::Tag {
+            id: gazette_domain::TagId(id),
+            slug: rows::slug(slug)?,
+            name,
+        })
+    }
+
+    async fn articles_with_tag(
+        &self,
+        tag: &gazette_domain::Tag,
+        page: Page,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        self.listing(Listing::Tag(tag.id.0), page, now).await
     }
 
     async fn contributor_by_slug(&self, slug: &str) -> StoreResult<Contributor> {

@@ -49,8 +49,59 @@ impl CommentStore for PgStore {
         let mut tx = self.write().await?;
         let mut ids = Vec::with_capacity(comments.len());
         let mut touched = BTreeSet::new();
-        for c in comments {
-            let id: i64 = sqlx::query_scalar(
+        let keys: Vec<&str> = comments
+            .iter()
+            .filter_map(|c| c.import_key.as_deref())
+            .collect();
+        let distinct: std::collections::HashSet<&str> = keys.iter().copied().collect();
+        if comments.len() > 1 && keys.len() == comments.len() && distinct.len() == keys.len() {
+            // Carried-over comments, each with its own key: one statement.
+            let col = |f: &dyn Fn(&ImportedComment) -> Option<String>| -> Vec<Option<String>> {
+                comments.iter().map(f).collect()
+            };
+            let articles: Vec<i64> = comments.iter().map(|c| c.comment.article.0).collect();
+            let parents: Vec<Option<i64>> = comments
+                .iter()
+                .map(|c| c.comment.parent.map(|p| p.0))
+                .collect();
+            let times: Vec<i64> = comments.iter().map(|c| c.created_at.as_second()).collect();
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+                "INSERT INTO comments (article_id, parent_id, author_name, author_email, body_html, \
+                 fingerprint, status, created_at, import_key) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], \
+                   $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[]) \
+                 ON CONFLICT (import_key) DO UPDATE SET parent_id = excluded.parent_id, \
+                 author_name = excluded.author_name, author_email = excluded.author_email, \
+                 body_html = excluded.body_html, fingerprint = excluded.fingerprint, \
+                 status = excluded.status, created_at = excluded.created_at \
+                 WHERE comments.article_id = excluded.article_id \
+                 RETURNING import_key, id",
+            )
+            .bind(&articles)
+            .bind(&parents)
+            .bind(col(&|c| Some(c.comment.author_name.clone())))
+            .bind(col(&|c| c.comment.author_email.clone()))
+            .bind(col(&|c| Some(c.comment.body_html.clone())))
+            .bind(col(&|c| Some(c.comment.fingerprint.clone())))
+            .bind(col(&|c| Some(c.status.as_str().to_owned())))
+            .bind(&times)
+            .bind(col(&|c| c.import_key.clone()))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(missing)?;
+            let by_key: std::collections::HashMap<String, i64> = rows.into_iter().collect();
+            for c in comments {
+                let key = c.import_key.as_deref().unwrap_or_default();
+                // A key not written back is taken by another article's comment.
+                let id = by_key.get(key).copied().ok_or(StoreError::Conflict(
+                    "a comment with this import key belongs to another article",
+                ))?;
+                touched.insert(c.comment.article.0);
+                ids.push(CommentId(id));
+            }
+        } else {
+            for c in comments {
+                let id: i64 = sqlx::query_scalar(
                 "INSERT INTO comments (article_id, parent_id, author_name, author_email, body_html, \
                  fingerprint, status, created_at, import_key) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -77,24 +128,24 @@ impl CommentStore for PgStore {
             .ok_or(StoreError::Conflict(
                 "a comment with this import key belongs to another article",
             ))?;
-            // A re-imported comment may have changed state: every article
-            // touched is recounted.
-            touched.insert(c.comment.article.0);
-            ids.push(CommentId(id));
+                // A re-imported comment may have changed state: every article
+                // touched is recounted.
+                touched.insert(c.comment.article.0);
+                ids.push(CommentId(id));
+            }
         }
         // Counts are recounted in SQL for each article that got approved
         // comments.
-        for article in &touched {
-            sqlx::query(
-                "UPDATE articles SET comments = \
-                 (SELECT COUNT(*) FROM comments WHERE article_id = $1 AND status = 'approved') \
-                 WHERE id = $1",
-            )
-            .bind(article)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_err)?;
-        }
+        let touched_ids: Vec<i64> = touched.iter().copied().collect();
+        sqlx::query(
+            "UPDATE articles a SET comments = \
+             (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved') \
+             WHERE a.id = ANY($1)",
+        )
+        .bind(&touched_ids)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
         if touched.len() <= 50 {
             for article in touched {
                 record_change(&mut tx, Change::Comments(ArticleId(article))).await?;

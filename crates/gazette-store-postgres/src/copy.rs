@@ -43,7 +43,7 @@ fn first_sql(table: CopyTable) -> &'static str {
             "SELECT article_id, source_id, position::bigint, published_at FROM article_sources ORDER BY article_id, source_id LIMIT $1"
         }
         CopyTable::ArticleTags => {
-            "SELECT article_id, tag_id, position::bigint FROM article_tags ORDER BY article_id, tag_id LIMIT $1"
+            "SELECT article_id, tag_id, position::bigint, published_at FROM article_tags ORDER BY article_id, tag_id LIMIT $1"
         }
         CopyTable::ArticleRelated => {
             "SELECT article_id, position::bigint, headline FROM article_related ORDER BY article_id, position LIMIT $1"
@@ -99,7 +99,7 @@ fn after_sql(table: CopyTable) -> &'static str {
             "SELECT article_id, source_id, position::bigint, published_at FROM article_sources WHERE (article_id, source_id) > ($2::bigint, $3::bigint) ORDER BY article_id, source_id LIMIT $1"
         }
         CopyTable::ArticleTags => {
-            "SELECT article_id, tag_id, position::bigint FROM article_tags WHERE (article_id, tag_id) > ($2::bigint, $3::bigint) ORDER BY article_id, tag_id LIMIT $1"
+            "SELECT article_id, tag_id, position::bigint, published_at FROM article_tags WHERE (article_id, tag_id) > ($2::bigint, $3::bigint) ORDER BY article_id, tag_id LIMIT $1"
         }
         CopyTable::ArticleRelated => {
             "SELECT article_id, position::bigint, headline FROM article_related WHERE (article_id, position) > ($2::bigint, $3::integer) ORDER BY article_id, position LIMIT $1"
@@ -163,7 +163,7 @@ fn insert_sql(table: CopyTable) -> &'static str {
             "INSERT INTO article_sources (article_id, source_id, position, published_at) SELECT article_id, source_id, position, published_at FROM json_populate_recordset(NULL::article_sources, $1::json)"
         }
         CopyTable::ArticleTags => {
-            "INSERT INTO article_tags (article_id, tag_id, position) SELECT article_id, tag_id, position FROM json_populate_recordset(NULL::article_tags, $1::json)"
+            "INSERT INTO article_tags (article_id, tag_id, position, published_at) SELECT article_id, tag_id, position, published_at FROM json_populate_recordset(NULL::article_tags, $1::json)"
         }
         CopyTable::ArticleRelated => {
             "INSERT INTO article_related (article_id, position, headline) SELECT article_id, position, headline FROM json_populate_recordset(NULL::article_related, $1::json)"

@@ -5,6 +5,7 @@
 //! of `gazette-store-sql`.
 
 mod articles;
+mod batch;
 mod comments;
 mod copy;
 mod newsroom;

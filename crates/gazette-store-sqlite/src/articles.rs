@@ -245,8 +245,9 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
         let link = ensure_named(tx, NamedTable::Tags, name)?;
         exec(
             tx,
-            "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES (?1, ?2, ?3)",
-            (id, link, position as i64),
+            "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position, published_at) \
+             VALUES (?1, ?2, ?3, ?4)",
+            (id, link, position as i64, when),
         )?;
     }
     for (position, headline) in input.related_headlines.iter().enumerate() {
@@ -367,6 +368,7 @@ enum Listing {
     Section(i64),
     Contributor(i64),
     Source(i64),
+    Tag(i64),
 }
 
 impl SqliteStore {
@@ -393,6 +395,7 @@ impl SqliteStore {
                 (linked_query!("article_contributors", "contributor_id"), id)
             }
             Listing::Source(id) => (linked_query!("article_sources", "source_id"), id),
+            Listing::Tag(id) => (linked_query!("article_tags", "tag_id"), id),
         };
         let params = (
             now.as_second(),
@@ -522,6 +525,10 @@ impl ArticleStore for SqliteStore {
                 "SELECT COUNT(*) FROM article_sources WHERE source_id = ?2 AND published_at <= ?1",
                 id.0,
             ),
+            L::Tag(id) => (
+                "SELECT COUNT(*) FROM article_tags WHERE tag_id = ?2 AND published_at <= ?1",
+                id.0,
+            ),
         };
         let n: i64 = self
             .readers
@@ -635,6 +642,34 @@ impl ArticleStore for SqliteStore {
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.listing(Listing::Section(section.id.0), page, now)
             .await
+    }
+
+    async fn tag_by_slug(&self, slug: &str) -> StoreResult<gazette_domain::Tag> {
+        let slug = slug.to_owned();
+        let (id, slug, name): (i64, String, String) = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached("SELECT id, slug, name FROM tags WHERE slug = ?1")
+                    .and_then(|mut stmt| {
+                        stmt.query_row([slug], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    })
+                    .map_err(sql_err)
+            })
+            .await?;
+        Ok(gazette_domain::Tag {
+            id: gazette_domain::TagId(id),
+            slug: rows::slug(slug)?,
+            name,
+        })
+    }
+
+    async fn articles_with_tag(
+        &self,
+        tag: &gazette_domain::Tag,
+        page: Page,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        self.listing(Listing::Tag(tag.id.0), page, now).await
     }
 
     async fn contributor_by_slug(&self, slug: &str) -> StoreResult<Contributor> {

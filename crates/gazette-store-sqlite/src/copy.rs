@@ -52,7 +52,7 @@ fn first_sql(table: CopyTable) -> &'static str {
             "SELECT json_group_array(json_array(article_id, source_id, position, published_at) ORDER BY article_id, source_id) FROM (SELECT article_id, source_id, position, published_at FROM article_sources ORDER BY article_id, source_id LIMIT ?1)"
         }
         CopyTable::ArticleTags => {
-            "SELECT json_group_array(json_array(article_id, tag_id, position) ORDER BY article_id, tag_id) FROM (SELECT article_id, tag_id, position FROM article_tags ORDER BY article_id, tag_id LIMIT ?1)"
+            "SELECT json_group_array(json_array(article_id, tag_id, position, published_at) ORDER BY article_id, tag_id) FROM (SELECT article_id, tag_id, position, published_at FROM article_tags ORDER BY article_id, tag_id LIMIT ?1)"
         }
         CopyTable::ArticleRelated => {
             "SELECT json_group_array(json_array(article_id, position, headline) ORDER BY article_id, position) FROM (SELECT article_id, position, headline FROM article_related ORDER BY article_id, position LIMIT ?1)"
@@ -109,7 +109,7 @@ fn after_sql(table: CopyTable) -> &'static str {
             "SELECT json_group_array(json_array(article_id, source_id, position, published_at) ORDER BY article_id, source_id) FROM (SELECT article_id, source_id, position, published_at FROM article_sources WHERE (article_id, source_id) > (?2, ?3) ORDER BY article_id, source_id LIMIT ?1)"
         }
         CopyTable::ArticleTags => {
-            "SELECT json_group_array(json_array(article_id, tag_id, position) ORDER BY article_id, tag_id) FROM (SELECT article_id, tag_id, position FROM article_tags WHERE (article_id, tag_id) > (?2, ?3) ORDER BY article_id, tag_id LIMIT ?1)"
+            "SELECT json_group_array(json_array(article_id, tag_id, position, published_at) ORDER BY article_id, tag_id) FROM (SELECT article_id, tag_id, position, published_at FROM article_tags WHERE (article_id, tag_id) > (?2, ?3) ORDER BY article_id, tag_id LIMIT ?1)"
         }
         CopyTable::ArticleRelated => {
             "SELECT json_group_array(json_array(article_id, position, headline) ORDER BY article_id, position) FROM (SELECT article_id, position, headline FROM article_related WHERE (article_id, position) > (?2, ?3) ORDER BY article_id, position LIMIT ?1)"
@@ -170,7 +170,7 @@ fn insert_sql(table: CopyTable) -> &'static str {
             "INSERT INTO article_sources (article_id, source_id, position, published_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
         CopyTable::ArticleTags => {
-            "INSERT INTO article_tags (article_id, tag_id, position) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
+            "INSERT INTO article_tags (article_id, tag_id, position, published_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
         CopyTable::ArticleRelated => {
             "INSERT INTO article_related (article_id, position, headline) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"

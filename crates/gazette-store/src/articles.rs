@@ -3,7 +3,7 @@ use jiff::Timestamp;
 
 use gazette_domain::{
     Article, ArticleId, ArticleInput, ArticleSummary, Contributor, ContributorId, Section,
-    SectionId, Slug, Source, SourceId,
+    SectionId, Slug, Source, SourceId, Tag, TagId,
 };
 
 use crate::StoreResult;
@@ -44,6 +44,7 @@ pub enum Listing {
     Section(SectionId),
     Contributor(ContributorId),
     Source(SourceId),
+    Tag(TagId),
 }
 
 /// What `save_article` did.
@@ -127,6 +128,13 @@ pub trait ArticleStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> StoreResult<Vec<ArticleSummary>>;
 
+    async fn tag_by_slug(&self, slug: &str) -> StoreResult<Tag>;
+    async fn articles_with_tag(
+        &self,
+        tag: &Tag,
+        page: Page,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ArticleSummary>>;
     /// Whether the article is live: the only articles whose views count.
     async fn is_live(&self, article: ArticleId, now: Timestamp) -> StoreResult<bool>;
 

@@ -133,7 +133,7 @@ impl CopyTable {
                 &["article_id", "contributor_id", "position", "published_at"]
             }
             CopyTable::ArticleSources => &["article_id", "source_id", "position", "published_at"],
-            CopyTable::ArticleTags => &["article_id", "tag_id", "position"],
+            CopyTable::ArticleTags => &["article_id", "tag_id", "position", "published_at"],
             CopyTable::ArticleRelated => &["article_id", "position", "headline"],
             CopyTable::Comments => &[
                 "id",

@@ -186,7 +186,7 @@ async fn drafts_are_hidden(ctx: &Ctx) {
     assert_eq!(store.first_published_at(now()).await.unwrap(), None);
 }
 
-/// Every listing (latest, section, contributor, source) and its count
+/// Every listing (latest, section, contributor, source, tag) and its count
 /// follow the story's status as it goes draft -> published -> withdrawn.
 async fn only_published_stories_are_in_listings(ctx: &Ctx) {
     let store = &*ctx.store;
@@ -197,14 +197,17 @@ async fn only_published_stories_are_in_listings(ctx: &Ctx) {
     let section = store.section_by_slug("harbour-coast").await.unwrap();
     let ani = store.contributor_by_slug("ani-hakobyan").await.unwrap();
     let radio = store.source_by_slug("coast-radio").await.unwrap();
+    let ferries = store.tag_by_slug("ferries").await.unwrap();
+    assert_eq!(ferries.name, "Ferries");
     let listings = [
         Listing::Latest,
         Listing::Section(section.id),
         Listing::Contributor(ani.id),
         Listing::Source(radio.id),
+        Listing::Tag(ferries.id),
     ];
     let seen = |status: &'static str| {
-        let (section, ani, radio) = (&section, &ani, &radio);
+        let (section, ani, radio, ferries) = (&section, &ani, &radio, &ferries);
         async move {
             let mut out = Vec::new();
             for listing in listings {
@@ -216,6 +219,7 @@ async fn only_published_stories_are_in_listings(ctx: &Ctx) {
                         store.articles_by_contributor(ani, page, now()).await
                     }
                     Listing::Source(_) => store.articles_from_source(radio, page, now()).await,
+                    Listing::Tag(_) => store.articles_with_tag(ferries, page, now()).await,
                 }
                 .unwrap();
                 let count = store.count_listed(listing, now()).await.unwrap();
@@ -225,11 +229,11 @@ async fn only_published_stories_are_in_listings(ctx: &Ctx) {
             out
         }
     };
-    let only_other = vec![vec!["Already Out".to_string()]; 4];
+    let only_other = vec![vec!["Already Out".to_string()]; 5];
     assert_eq!(seen("draft").await, only_other);
     input.status = ArticleStatus::Published;
     store.save_article(&input, now()).await.unwrap();
-    let both = vec![vec!["Comes And Goes".to_string(), "Already Out".to_string()]; 4];
+    let both = vec![vec!["Comes And Goes".to_string(), "Already Out".to_string()]; 5];
     assert_eq!(seen("published").await, both);
     input.status = ArticleStatus::Withdrawn;
     store.save_article(&input, now()).await.unwrap();
