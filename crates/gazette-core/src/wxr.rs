@@ -328,6 +328,62 @@ where
                 });
             }
         }
+        // Tag pages lead to the tag's page when a story carries the tag,
+        // author pages to the writer's page when they also write under a
+        // byline, else to the front page.
+        for t in m.tags.values() {
+            let name = gazette_ingest::wxr::decode_entities(&t.name);
+            let Ok(slug) = gazette_domain::Slug::from_text(&name) else {
+                continue;
+            };
+            let place = match store.tag_by_slug(slug.as_str()).await {
+                Ok(tag) => Place::Tag(tag.slug),
+                Err(StoreError::NotFound) => Place::Home,
+                Err(e) => return Err(e.into()),
+            };
+            let mut froms = vec![old_url_key(&format!("/tag/{}/", t.slug), &[])];
+            froms.push(old_url_key("/", &[("tag".into(), t.slug.clone())]));
+            for from in froms {
+                redirects.push(Redirect {
+                    from,
+                    to: RedirectTarget::Place(place.clone()),
+                });
+            }
+        }
+        for a in m.authors.values() {
+            let name = gazette_ingest::wxr::map::author_name(a);
+            let place = match gazette_domain::Slug::from_text(&name) {
+                Ok(slug) => match store.contributor_by_slug(slug.as_str()).await {
+                    Ok(c) => Place::Contributor(c.slug),
+                    Err(StoreError::NotFound) => Place::Home,
+                    Err(e) => return Err(e.into()),
+                },
+                Err(_) => Place::Home,
+            };
+            // WordPress's author address uses the login made URL-safe.
+            let nicename: String = a
+                .login
+                .to_lowercase()
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let mut froms = vec![old_url_key(&format!("/author/{nicename}/"), &[])];
+            if let Some(id) = a.id {
+                froms.push(old_url_key("/", &[("author".into(), id.to_string())]));
+            }
+            for from in froms {
+                redirects.push(Redirect {
+                    from,
+                    to: RedirectTarget::Place(place.clone()),
+                });
+            }
+        }
         // Menu items lead where their entry led.
         for link in &menu_links {
             let to = match &link.target {

@@ -15,6 +15,7 @@ pub enum Place {
     Section(Slug),
     Contributor(Slug),
     Source(Slug),
+    Tag(Slug),
     /// A file brought in from the old site's uploads, by its path under
     /// the media folder (`2021/03/choir.png`).
     Media(String),
@@ -39,6 +40,7 @@ impl fmt::Display for Place {
             Place::Section(s) => write!(f, "section:{s}"),
             Place::Contributor(s) => write!(f, "contributor:{s}"),
             Place::Source(s) => write!(f, "source:{s}"),
+            Place::Tag(s) => write!(f, "tag:{s}"),
             Place::Media(p) => write!(f, "media:{p}"),
             Place::Url(u) => write!(f, "url:{u}"),
         }
@@ -48,10 +50,13 @@ impl fmt::Display for Place {
 impl FromStr for Place {
     type Err = DomainError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || DomainError::Invalid {
+        let bad = || {
+            DomainError::Invalid {
             what: "redirect target",
             value: s.to_owned(),
-            why: "use home, section:SLUG, contributor:SLUG, source:SLUG or url:https://...".into(),
+            why: "use home, section:SLUG, contributor:SLUG, source:SLUG, tag:SLUG, media:PATH or url:https://..."
+                .into(),
+        }
         };
         if s == "home" {
             return Ok(Place::Home);
@@ -61,6 +66,7 @@ impl FromStr for Place {
             "section" => Ok(Place::Section(Slug::parse(rest)?)),
             "contributor" => Ok(Place::Contributor(Slug::parse(rest)?)),
             "source" => Ok(Place::Source(Slug::parse(rest)?)),
+            "tag" => Ok(Place::Tag(Slug::parse(rest)?)),
             "media" if is_media_path(rest) => Ok(Place::Media(rest.to_owned())),
             "url" if rest.starts_with("https://") || rest.starts_with("http://") => {
                 Ok(Place::Url(rest.to_owned()))
@@ -164,6 +170,7 @@ mod tests {
             Place::Section(Slug::parse("arts").unwrap()),
             Place::Contributor(Slug::parse("ani").unwrap()),
             Place::Source(Slug::parse("azatutyun").unwrap()),
+            Place::Tag(Slug::parse("yerevan").unwrap()),
             Place::Url("https://old.example/a.png".into()),
             Place::Media("2021/03/a.png".into()),
         ] {
@@ -174,7 +181,7 @@ mod tests {
             "section:",
             "section:A B",
             "url:javascript:alert(1)",
-            "tag:x",
+            "tag:X Y",
             "media:../etc/passwd",
             "media:/etc/passwd",
             "media:a/.hidden",

@@ -113,6 +113,7 @@ fn routes() -> Router<AppState> {
         .route(route::SECTION, get(pages::listing::section))
         .route(route::CONTRIBUTOR, get(pages::listing::contributor))
         .route(route::SOURCE, get(pages::listing::source))
+        .route(route::TAG, get(pages::listing::tag))
         .route(route::STATIC, get(pages::assets::file))
         .route(route::HEALTH, get(pages::assets::health))
         .fallback(pages::redirects::fallback)

@@ -16,6 +16,7 @@ pub mod route {
     pub const SECTION: &str = "/sections/{slug}";
     pub const CONTRIBUTOR: &str = "/contributors/{slug}";
     pub const SOURCE: &str = "/sources/{slug}";
+    pub const TAG: &str = "/tags/{slug}";
     pub const STAFF: &str = "/staff";
     pub const STAFF_SIGN_IN: &str = "/staff/sign-in";
     pub const STAFF_SIGN_OUT: &str = "/staff/sign-out";
@@ -54,6 +55,10 @@ pub fn contributor(slug: impl Display) -> String {
 
 pub fn source(slug: impl Display) -> String {
     format!("/sources/{slug}")
+}
+
+pub fn tag(slug: impl Display) -> String {
+    format!("/tags/{slug}")
 }
 
 pub fn top(week: IsoWeek) -> String {
@@ -111,6 +116,7 @@ pub fn is_reader_page(path: &str) -> bool {
             "/sections/",
             "/contributors/",
             "/sources/",
+            "/tags/",
             "/top/",
         ]
         .iter()
@@ -129,6 +135,7 @@ mod tests {
             (section("a-b"), route::SECTION),
             (contributor("a-b"), route::CONTRIBUTOR),
             (source("a-b"), route::SOURCE),
+            (tag("a-b"), route::TAG),
             (top("2025-W48".parse().unwrap()), route::TOP_WEEK),
         ];
         for (link, pattern) in pairs {

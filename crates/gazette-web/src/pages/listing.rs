@@ -1,4 +1,4 @@
-//! Section, contributor and source pages: a heading and the stories filed
+//! Section, contributor, source and tag pages: a heading and the stories filed
 //! under it, newest first, paged.
 
 use axum::{
@@ -21,7 +21,7 @@ use crate::{
 /// What a listing page says about its subject.
 #[derive(Serialize)]
 struct Subject {
-    /// "Section", "Contributor", "Source".
+    /// "Section", "Contributor", "Source", "Tag".
     kind: &'static str,
     name: String,
     href: String,
@@ -92,6 +92,28 @@ pub async fn source(
     let listing = Listing::Source(source.id);
     render(&state, subject, listing, None, q, |p| async move {
         store.articles_from_source(&source, p, now).await
+    })
+    .await
+}
+
+pub async fn tag(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let store = state.core.store.clone();
+    let now = state.core.now();
+    let tag = store.tag_by_slug(&slug).await?;
+    let subject = Subject {
+        kind: "Tag",
+        name: tag.name.clone(),
+        href: urls::tag(&tag.slug),
+        website: None,
+        bio: None,
+    };
+    let listing = Listing::Tag(tag.id);
+    render(&state, subject, listing, None, q, |p| async move {
+        store.articles_with_tag(&tag, p, now).await
     })
     .await
 }

@@ -95,6 +95,7 @@ async fn location(state: &AppState, to: &Resolved, page: Option<u32>) -> Result<
         Resolved::Place(Place::Section(s)) => urls::section(s),
         Resolved::Place(Place::Contributor(s)) => urls::contributor(s),
         Resolved::Place(Place::Source(s)) => urls::source(s),
+        Resolved::Place(Place::Tag(s)) => urls::tag(s),
         Resolved::Place(Place::Media(rel)) => return Ok(Found::moved(urls::media(rel))),
         Resolved::Place(Place::Url(u)) => return Ok(Found::moved(u.clone())),
     };

@@ -196,6 +196,25 @@ engines!(
         let (s, then, to) = one_hop(&server, "/category/community/boston/page/2/").await;
         assert_eq!((s, then), (301, Some(200)), "{to}");
         assert_eq!(to, "/sections/boston?page=2");
+        // Tag and author archives.
+        for (from, to) in [
+            ("/tag/yerevan/", "/tags/yerevan"),
+            ("/author/aram-petrosyan/", "/contributors/aram-petrosyan"),
+        ] {
+            let (s, then, got) = one_hop(&server, from).await;
+            assert_eq!((s, then, got.as_str()), (301, Some(200), to), "{from}");
+        }
+        let (_, html) = server.get("/tags/yerevan").await;
+        let want = m["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["slug"] == "yerevan")
+            .unwrap()["count_published"]
+            .as_u64()
+            .unwrap();
+        assert!(want > 20, "a tag with more than one page of stories");
+        assert!(html.contains("/tags/yerevan?page=2"), "paged");
         let armenian = m["samples"]
             .as_array()
             .unwrap()
