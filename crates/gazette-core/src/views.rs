@@ -37,7 +37,7 @@ use std::{
     num::NonZeroU32,
     sync::{
         Mutex, RwLock,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -213,9 +213,38 @@ struct Day {
     date: Date,
     week: IsoWeek,
     secret: [u8; 32],
+}
+
+/// One of [`SHARDS`] parts of the day's memory of readers and networks.
+/// A hit locks one part at a time, briefly: when a set grows (a rehash of
+/// hundreds of thousands of readers) it stalls only the hits of its part.
+#[derive(Default)]
+struct Shard {
+    date: Option<Date>,
     seen: HashSet<u128>,
     per_network: HashMap<[u8; 16], u32>,
     per_wide: HashMap<[u8; 16], u32>,
+}
+
+impl Shard {
+    /// The shard, emptied first if it still holds another day.
+    fn on(&mut self, date: Date) -> &mut Self {
+        if self.date != Some(date) {
+            *self = Shard {
+                date: Some(date),
+                ..Shard::default()
+            };
+        }
+        self
+    }
+}
+
+const SHARDS: usize = 64;
+
+fn shard_of(bytes: &[u8]) -> usize {
+    let mut h = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut h, bytes);
+    (std::hash::Hasher::finish(&h) % SHARDS as u64) as usize
 }
 
 /// Views counted but not yet written.
@@ -237,8 +266,13 @@ pub struct ViewCounter {
     bots: isbot::Bots,
     hit_key: [u8; 32],
     day: Mutex<Option<Day>>,
+    shards: Vec<Mutex<Shard>>,
+    /// Readers counted today, for `max_readers`.
+    readers_today: AtomicU64,
     pending: Mutex<Pending>,
     live: RwLock<(Option<Instant>, HashSet<ArticleId>)>,
+    /// Whether a request is reloading `live` now.
+    reloading: AtomicBool,
     limiter: DefaultKeyedRateLimiter<[u8; 16]>,
     outcomes: [AtomicU64; 8],
     written: AtomicU64,
@@ -275,8 +309,11 @@ impl ViewCounter {
             bots: isbot::Bots::default(),
             hit_key: blake3::derive_key("gazette hit token v1", site_secret),
             day: Mutex::new(None),
+            shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
+            readers_today: AtomicU64::new(0),
             pending: Mutex::new(Pending::default()),
             live: RwLock::new((None, HashSet::new())),
+            reloading: AtomicBool::new(false),
             limiter: DefaultKeyedRateLimiter::keyed(quota),
             outcomes: Default::default(),
             written: AtomicU64::new(0),
@@ -356,25 +393,43 @@ impl ViewCounter {
     /// Whether `article` is live, from a list reloaded every half minute
     /// (and after every change); an article not on it is looked up once
     /// more, so a story published a second ago counts at once.
+    ///
+    /// One request at a time reloads the list; the others go on with the
+    /// list they have (or, after a change emptied it, with one-row
+    /// lookups). A reload for every request that found the list old, all
+    /// at once, stalled the beacon for a tenth of a second under load.
     pub async fn is_live(
         &self,
         store: &dyn Store,
         article: ArticleId,
         now: Timestamp,
     ) -> StoreResult<bool> {
-        let stale = {
+        let (fresh, listed) = {
             let live = self.live.read().expect("live list lock");
-            let fresh = live.0.is_some_and(|at| at.elapsed() < LIVE_REFRESH);
-            if fresh && live.1.contains(&article) {
-                return Ok(true);
-            }
-            !fresh
+            (
+                live.0.is_some_and(|at| at.elapsed() < LIVE_REFRESH),
+                live.1.contains(&article),
+            )
         };
-        if stale {
+        if fresh && listed {
+            return Ok(true);
+        }
+        if !fresh && !self.reloading.swap(true, Ordering::AcqRel) {
+            // Cleared again however this ends (an error, a cancelled request).
+            struct Reloading<'a>(&'a AtomicBool);
+            impl Drop for Reloading<'_> {
+                fn drop(&mut self) {
+                    self.0.store(false, Ordering::Release);
+                }
+            }
+            let _reloading = Reloading(&self.reloading);
             let ids: HashSet<ArticleId> = store.live_article_ids(now).await?.into_iter().collect();
             let found = ids.contains(&article);
             *self.live.write().expect("live list lock") = (Some(Instant::now()), ids);
             return Ok(found);
+        }
+        if listed {
+            return Ok(true);
         }
         let found = store.is_live(article, now).await?;
         if found {
@@ -383,9 +438,10 @@ impl ViewCounter {
         Ok(found)
     }
 
-    /// Forgets the list of live articles (a story was taken down).
+    /// Forgets the list of live articles (a story was taken down): until it
+    /// is reloaded, each article is looked up on its own.
     pub fn forget_live(&self) {
-        self.live.write().expect("live list lock").0 = None;
+        *self.live.write().expect("live list lock") = (None, HashSet::new());
     }
 
     /// Decides whether a hit for a live article counts, and if so adds it
@@ -427,9 +483,9 @@ impl ViewCounter {
             self.start_day(store, date).await?;
         }
         let nets = networks(hit.client);
-        let reader = {
-            let mut guard = self.day.lock().expect("day lock");
-            let Some(day) = guard.as_mut() else {
+        let (week, key, reader) = {
+            let guard = self.day.lock().expect("day lock");
+            let Some(day) = guard.as_ref() else {
                 return Ok(Outcome::Saturated);
             };
             if day.date != date {
@@ -444,27 +500,59 @@ impl ViewCounter {
             h.update(&[bucket]);
             h.update(&hit.article.0.to_le_bytes());
             let reader: [u8; 16] = h.finalize().as_bytes()[..16].try_into().expect("16 bytes");
-            let key = u128::from_le_bytes(reader);
-            if day.seen.contains(&key) {
-                return Ok(Outcome::Duplicate);
+            (day.week, u128::from_le_bytes(reader), reader)
+        };
+        let lock = |i: usize| self.shards[i].lock().expect("shard lock");
+        let (seen_at, net_at, wide_at) = (
+            (key % SHARDS as u128) as usize,
+            shard_of(&nets.address),
+            shard_of(&nets.wide),
+        );
+        if lock(seen_at).on(date).seen.contains(&key) {
+            return Ok(Outcome::Duplicate);
+        }
+        if self.readers_today.load(Ordering::Relaxed) >= self.settings.max_readers as u64 {
+            return Ok(Outcome::Saturated);
+        }
+        // Two hits of one reader at once: the second finds the first here.
+        if !lock(seen_at).on(date).seen.insert(key) {
+            return Ok(Outcome::Duplicate);
+        }
+        // Each network's count is checked and raised under its shard's
+        // lock, so a limit holds exactly; a refused hit takes back what it
+        // took.
+        let within = |at: usize, wide: bool| {
+            let mut shard = lock(at);
+            let shard = shard.on(date);
+            let (map, k, limit) = if wide {
+                (&mut shard.per_wide, nets.wide, self.settings.per_wide_network)
+            } else {
+                (&mut shard.per_network, nets.address, self.settings.per_network)
+            };
+            let n = map.entry(k).or_default();
+            if *n >= limit {
+                return false;
             }
-            let network = day.per_network.get(&nets.address).copied().unwrap_or(0);
-            let wide = day.per_wide.get(&nets.wide).copied().unwrap_or(0);
-            if network >= self.settings.per_network || wide >= self.settings.per_wide_network {
-                return Ok(Outcome::NetworkLimit);
+            *n += 1;
+            true
+        };
+        if !within(net_at, false) {
+            lock(seen_at).on(date).seen.remove(&key);
+            return Ok(Outcome::NetworkLimit);
+        }
+        if !within(wide_at, true) {
+            if let Some(n) = lock(net_at).on(date).per_network.get_mut(&nets.address) {
+                *n = n.saturating_sub(1);
             }
-            if day.seen.len() >= self.settings.max_readers {
-                return Ok(Outcome::Saturated);
-            }
-            day.seen.insert(key);
-            *day.per_network.entry(nets.address).or_default() += 1;
-            *day.per_wide.entry(nets.wide).or_default() += 1;
-            ReaderView {
-                article: hit.article,
-                day: date,
-                week: day.week,
-                reader,
-            }
+            lock(seen_at).on(date).seen.remove(&key);
+            return Ok(Outcome::NetworkLimit);
+        }
+        self.readers_today.fetch_add(1, Ordering::Relaxed);
+        let reader = ReaderView {
+            article: hit.article,
+            day: date,
+            week,
+            reader,
         };
         let mut pending = self.pending.lock().expect("pending lock");
         match self.settings.dedup {
@@ -489,14 +577,9 @@ impl ViewCounter {
         let week = IsoWeek::of_date(date).map_err(gazette_store::StoreError::Invalid)?;
         let mut guard = self.day.lock().expect("day lock");
         if guard.as_ref().is_none_or(|d| d.date != date) {
-            *guard = Some(Day {
-                date,
-                week,
-                secret,
-                seen: HashSet::new(),
-                per_network: HashMap::new(),
-                per_wide: HashMap::new(),
-            });
+            *guard = Some(Day { date, week, secret });
+            // The shards empty themselves on their first hit of the day.
+            self.readers_today.store(0, Ordering::Relaxed);
         }
         Ok(())
     }
