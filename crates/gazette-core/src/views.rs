@@ -525,9 +525,17 @@ impl ViewCounter {
             let mut shard = lock(at);
             let shard = shard.on(date);
             let (map, k, limit) = if wide {
-                (&mut shard.per_wide, nets.wide, self.settings.per_wide_network)
+                (
+                    &mut shard.per_wide,
+                    nets.wide,
+                    self.settings.per_wide_network,
+                )
             } else {
-                (&mut shard.per_network, nets.address, self.settings.per_network)
+                (
+                    &mut shard.per_network,
+                    nets.address,
+                    self.settings.per_network,
+                )
             };
             let n = map.entry(k).or_default();
             if *n >= limit {
