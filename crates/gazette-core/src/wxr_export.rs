@@ -247,7 +247,7 @@ pub async fn export_wxr(
             // id, import_key, slug, headline, standfirst, body_html,
             // language, status, published_at, time_zone, updated_at,
             // posting_account_id, credit, dateline_place, footer, views,
-            // comments, legacy_views, legacy_comments, kind
+            // comments, legacy_views, legacy_comments, kind, pinned
             let id = int(&r[0]);
             let slug = text(&r[2]);
             let status = match text(&r[7]) {
@@ -291,7 +291,7 @@ pub async fn export_wxr(
             let link = format!("{base}/articles/{slug}");
             writeln!(
                 out,
-                "\t<item>\n\t\t<title>{}</title>\n\t\t<link>{}</link>\n\t\t<dc:creator>{}</dc:creator>\n\t\t<guid isPermaLink=\"false\">{}</guid>\n\t\t<description></description>\n\t\t<content:encoded>{}</content:encoded>\n\t\t<excerpt:encoded>{}</excerpt:encoded>\n\t\t<wp:post_id>{id}</wp:post_id>\n\t\t<wp:post_date>{}</wp:post_date>\n\t\t<wp:post_date_gmt>{}</wp:post_date_gmt>\n\t\t<wp:comment_status>{}</wp:comment_status>\n\t\t<wp:ping_status>{}</wp:ping_status>\n\t\t<wp:post_name>{}</wp:post_name>\n\t\t<wp:status>{}</wp:status>\n\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n\t\t<wp:post_type>{}</wp:post_type>\n\t\t<wp:post_password>{}</wp:post_password>\n\t\t<wp:is_sticky>0</wp:is_sticky>",
+                "\t<item>\n\t\t<title>{}</title>\n\t\t<link>{}</link>\n\t\t<dc:creator>{}</dc:creator>\n\t\t<guid isPermaLink=\"false\">{}</guid>\n\t\t<description></description>\n\t\t<content:encoded>{}</content:encoded>\n\t\t<excerpt:encoded>{}</excerpt:encoded>\n\t\t<wp:post_id>{id}</wp:post_id>\n\t\t<wp:post_date>{}</wp:post_date>\n\t\t<wp:post_date_gmt>{}</wp:post_date_gmt>\n\t\t<wp:comment_status>{}</wp:comment_status>\n\t\t<wp:ping_status>{}</wp:ping_status>\n\t\t<wp:post_name>{}</wp:post_name>\n\t\t<wp:status>{}</wp:status>\n\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n\t\t<wp:post_type>{}</wp:post_type>\n\t\t<wp:post_password>{}</wp:post_password>\n\t\t<wp:is_sticky>{}</wp:is_sticky>",
                 cdata(text(&r[3])),
                 esc(&link),
                 cdata(&author),
@@ -308,7 +308,8 @@ pub async fn export_wxr(
                     "page" => "page",
                     _ => "post",
                 }),
-                cdata("")
+                cdata(""),
+                int(&r[20])
             )?;
             for (slug, name) in names_of(&a_sections, &sections) {
                 writeln!(

@@ -286,6 +286,9 @@ pub struct ArticleInput {
     pub status: ArticleStatus,
     /// A story, or a standing page that no listing or ranking shows.
     pub kind: ArticleKind,
+    /// Kept at the top of the front page while live (WordPress's sticky
+    /// posts).
+    pub pinned: bool,
     pub published_at: Option<ZonedDateTime>,
     pub sections: Vec<String>,
     pub tags: Vec<String>,

@@ -317,6 +317,7 @@ impl TextPage {
             language: language.to_owned(),
             status: ArticleStatus::Published,
             kind: gazette_domain::ArticleKind::Story,
+            pinned: false,
             published_at: Some(published_at),
             sections: self.sections,
             tags: Vec::new(),

@@ -254,6 +254,7 @@ fn statuses_samples_and_old_addresses_follow_wordpress() {
         want.sort();
         assert_eq!(tags, want, "{id}");
         assert_eq!(item.sticky, s["sticky"].as_bool().unwrap(), "{id}");
+        assert_eq!(a.pinned, s["sticky"].as_bool().unwrap(), "{id}");
         assert_eq!(a.language, s["lang"].as_str().unwrap(), "{id}");
         let status = s["status"].as_str().unwrap();
         let want_status = if matches!(status, "publish" | "future") {

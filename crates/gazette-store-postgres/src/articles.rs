@@ -8,7 +8,7 @@ use gazette_domain::{
     Article, ArticleId, ArticleInput, ArticleSummary, Contributor, Section, Slug, Source,
     SourceInput,
 };
-use gazette_store::{ArticleStore, Change, Page, Saved, StoreError, StoreResult};
+use gazette_store::{ArticleStore, Change, MAX_PINNED, Page, Saved, StoreError, StoreResult};
 use gazette_store_sql::rows::{self, ArticleRow, NamedRow, SectionRow, SourceRow, SummaryRow};
 
 use crate::{PgStore, db_err, is_unique_violation, record_change};
@@ -102,7 +102,7 @@ async fn update(tx: &mut Transaction<'_, Postgres>, id: i64, v: &Values<'_>) -> 
         "UPDATE articles SET headline = $2, standfirst = $3, body_html = $4, language = $5, \
          status = $6, published_at = $7, time_zone = $8, updated_at = $9, posting_account_id = $10, \
          credit = $11, dateline_place = $12, footer = $13, legacy_views = $14, legacy_comments = $15, \
-         kind = $16 WHERE id = $1",
+         kind = $16, pinned = $17 WHERE id = $1",
     )
     .bind(id)
     .bind(input.headline.trim())
@@ -120,6 +120,7 @@ async fn update(tx: &mut Transaction<'_, Postgres>, id: i64, v: &Values<'_>) -> 
     .bind(v.legacy_views)
     .bind(v.legacy_comments)
     .bind(input.kind.as_str())
+    .bind(i64::from(input.pinned))
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;
@@ -171,8 +172,8 @@ async fn insert(
         let inserted: Result<Option<i64>, sqlx::Error> = sqlx::query_scalar(
             "INSERT INTO articles (import_key, slug, headline, standfirst, body_html, language, \
              status, published_at, time_zone, updated_at, posting_account_id, credit, \
-             dateline_place, footer, legacy_views, legacy_comments, kind) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+             dateline_place, footer, legacy_views, legacy_comments, kind, pinned) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
              ON CONFLICT (import_key) DO NOTHING RETURNING id",
         )
         .bind(&input.import_key)
@@ -192,6 +193,7 @@ async fn insert(
         .bind(v.legacy_views)
         .bind(v.legacy_comments)
         .bind(input.kind.as_str())
+        .bind(i64::from(input.pinned))
         .fetch_optional(&mut *savepoint)
         .await;
         match inserted {
@@ -670,6 +672,22 @@ impl ArticleStore for PgStore {
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.listing(Listing::Section(section.id.0), page, now)
             .await
+    }
+
+    async fn pinned_articles(&self, now: Timestamp) -> StoreResult<Vec<ArticleSummary>> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM articles a WHERE a.pinned = 1 AND a.status = 'published' \
+             AND a.kind = 'story' AND a.published_at <= $1 \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $2"
+        ))
+        .bind(now.as_second())
+        .bind(i64::from(MAX_PINNED))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        self.finish_summaries(rows).await
     }
 
     async fn tag_by_slug(&self, slug: &str) -> StoreResult<gazette_domain::Tag> {

@@ -242,12 +242,12 @@ pub(crate) async fn save_batch(
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "INSERT INTO articles (import_key, slug, headline, standfirst, body_html, language, \
              status, published_at, time_zone, updated_at, posting_account_id, credit, \
-             dateline_place, footer, legacy_views, legacy_comments, kind) \
-             SELECT k, s, h, sf, b, l, st, p, z, $10, a, c, d, f, lv, lc, kd FROM UNNEST( \
+             dateline_place, footer, legacy_views, legacy_comments, kind, pinned) \
+             SELECT k, s, h, sf, b, l, st, p, z, $10, a, c, d, f, lv, lc, kd, pn FROM UNNEST( \
                $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
                $7::text[], $8::bigint[], $9::text[], $11::bigint[], $12::text[], $13::text[], \
-               $14::text[], $15::bigint[], $16::bigint[], $17::text[]) \
-               AS t(k, s, h, sf, b, l, st, p, z, a, c, d, f, lv, lc, kd) \
+               $14::text[], $15::bigint[], $16::bigint[], $17::text[], $18::bigint[]) \
+               AS t(k, s, h, sf, b, l, st, p, z, a, c, d, f, lv, lc, kd, pn) \
              ON CONFLICT DO NOTHING RETURNING id, slug",
         )
         .bind(col(&|i| i.import_key.clone()))
@@ -267,6 +267,11 @@ pub(crate) async fn save_batch(
         .bind(&legacy_views)
         .bind(&legacy_comments)
         .bind(col(&|i| Some(i.kind.as_str().to_owned())))
+        .bind(
+            fast.iter()
+                .map(|&n| i64::from(inputs[n].pinned))
+                .collect::<Vec<_>>(),
+        )
         .fetch_all(&mut **tx)
         .await
         .map_err(db_err)?;

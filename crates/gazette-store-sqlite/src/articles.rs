@@ -7,7 +7,7 @@ use gazette_domain::{
     Article, ArticleId, ArticleInput, ArticleSummary, Contributor, Section, Slug, Source,
     SourceInput,
 };
-use gazette_store::{ArticleStore, Change, Page, Saved, StoreError, StoreResult};
+use gazette_store::{ArticleStore, Change, MAX_PINNED, Page, Saved, StoreError, StoreResult};
 
 use gazette_store_sql::rows::{self, ArticleRow, NamedRow, SectionRow, SourceRow, SummaryRow};
 
@@ -129,7 +129,8 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
                 "UPDATE articles SET headline = ?2, standfirst = ?3, \
                  language = ?4, status = ?5, published_at = ?6, time_zone = ?7, \
                  updated_at = ?8, posting_account_id = ?9, credit = ?10, dateline_place = ?11, \
-                 footer = ?12, legacy_views = ?13, legacy_comments = ?14, kind = ?15 WHERE id = ?1",
+                 footer = ?12, legacy_views = ?13, legacy_comments = ?14, kind = ?15, \
+                 pinned = ?16 WHERE id = ?1",
                 rusqlite::params![
                     id,
                     input.headline.trim(),
@@ -146,6 +147,7 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
                     legacy_views,
                     legacy_comments,
                     input.kind.as_str(),
+                    i64::from(input.pinned),
                 ],
             )?;
             exec(
@@ -174,8 +176,8 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
                 .prepare_cached(
                     "INSERT INTO articles (import_key, slug, headline, standfirst, \
                      language, status, published_at, time_zone, updated_at, posting_account_id, \
-                     credit, dateline_place, footer, legacy_views, legacy_comments, kind) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+                     credit, dateline_place, footer, legacy_views, legacy_comments, kind, pinned) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
                      RETURNING id",
                 )
                 .and_then(|mut stmt| {
@@ -197,6 +199,7 @@ fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreR
                             legacy_views,
                             legacy_comments,
                             input.kind.as_str(),
+                            i64::from(input.pinned),
                         ],
                         |r| r.get(0),
                     )
@@ -641,6 +644,24 @@ impl ArticleStore for SqliteStore {
         now: Timestamp,
     ) -> StoreResult<Vec<ArticleSummary>> {
         self.listing(Listing::Section(section.id.0), page, now)
+            .await
+    }
+
+    async fn pinned_articles(&self, now: Timestamp) -> StoreResult<Vec<ArticleSummary>> {
+        self.readers
+            .read(move |conn| {
+                summaries_where(
+                    conn,
+                    concat!(
+                        "SELECT ",
+                        summary_columns!(),
+                        " FROM articles a WHERE a.pinned = 1 AND a.status = 'published' \
+                         AND a.kind = 'story' AND a.published_at <= ?1 \
+                         ORDER BY a.published_at DESC, a.id DESC LIMIT ?2"
+                    ),
+                    (now.as_second(), i64::from(MAX_PINNED)),
+                )
+            })
             .await
     }
 

@@ -40,7 +40,7 @@ fn first_sql(table: CopyTable) -> &'static str {
             "SELECT json_group_array(json_array(id, slug, name) ORDER BY id) FROM (SELECT id, slug, name FROM tags ORDER BY id LIMIT ?1)"
         }
         CopyTable::Articles => {
-            "SELECT json_group_array(json_array(id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind) ORDER BY id) FROM (SELECT a.id, a.import_key, a.slug, a.headline, a.standfirst, b.body_html, a.language, a.status, a.published_at, a.time_zone, a.updated_at, a.posting_account_id, a.credit, a.dateline_place, a.footer, a.views, a.comments, a.legacy_views, a.legacy_comments, a.kind FROM articles a JOIN article_bodies b ON b.article_id = a.id ORDER BY a.id LIMIT ?1)"
+            "SELECT json_group_array(json_array(id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned) ORDER BY id) FROM (SELECT a.id, a.import_key, a.slug, a.headline, a.standfirst, b.body_html, a.language, a.status, a.published_at, a.time_zone, a.updated_at, a.posting_account_id, a.credit, a.dateline_place, a.footer, a.views, a.comments, a.legacy_views, a.legacy_comments, a.kind, a.pinned FROM articles a JOIN article_bodies b ON b.article_id = a.id ORDER BY a.id LIMIT ?1)"
         }
         CopyTable::ArticleSections => {
             "SELECT json_group_array(json_array(article_id, section_id, position, published_at) ORDER BY article_id, section_id) FROM (SELECT article_id, section_id, position, published_at FROM article_sections ORDER BY article_id, section_id LIMIT ?1)"
@@ -97,7 +97,7 @@ fn after_sql(table: CopyTable) -> &'static str {
             "SELECT json_group_array(json_array(id, slug, name) ORDER BY id) FROM (SELECT id, slug, name FROM tags WHERE id > ?2 ORDER BY id LIMIT ?1)"
         }
         CopyTable::Articles => {
-            "SELECT json_group_array(json_array(id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind) ORDER BY id) FROM (SELECT a.id, a.import_key, a.slug, a.headline, a.standfirst, b.body_html, a.language, a.status, a.published_at, a.time_zone, a.updated_at, a.posting_account_id, a.credit, a.dateline_place, a.footer, a.views, a.comments, a.legacy_views, a.legacy_comments, a.kind FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.id > ?2 ORDER BY a.id LIMIT ?1)"
+            "SELECT json_group_array(json_array(id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned) ORDER BY id) FROM (SELECT a.id, a.import_key, a.slug, a.headline, a.standfirst, b.body_html, a.language, a.status, a.published_at, a.time_zone, a.updated_at, a.posting_account_id, a.credit, a.dateline_place, a.footer, a.views, a.comments, a.legacy_views, a.legacy_comments, a.kind, a.pinned FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.id > ?2 ORDER BY a.id LIMIT ?1)"
         }
         CopyTable::ArticleSections => {
             "SELECT json_group_array(json_array(article_id, section_id, position, published_at) ORDER BY article_id, section_id) FROM (SELECT article_id, section_id, position, published_at FROM article_sections WHERE (article_id, section_id) > (?2, ?3) ORDER BY article_id, section_id LIMIT ?1)"
@@ -158,7 +158,7 @@ fn insert_sql(table: CopyTable) -> &'static str {
             "INSERT INTO tags (id, slug, name) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
         CopyTable::Articles => {
-            "INSERT INTO articles (id, import_key, slug, headline, standfirst, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13, value ->> 14, value ->> 15, value ->> 16, value ->> 17, value ->> 18, value ->> 19 FROM json_each(?1)"
+            "INSERT INTO articles (id, import_key, slug, headline, standfirst, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13, value ->> 14, value ->> 15, value ->> 16, value ->> 17, value ->> 18, value ->> 19, value ->> 20 FROM json_each(?1)"
         }
         CopyTable::ArticleSections => {
             "INSERT INTO article_sections (article_id, section_id, position, published_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"

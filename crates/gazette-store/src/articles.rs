@@ -8,6 +8,9 @@ use gazette_domain::{
 
 use crate::StoreResult;
 
+/// Pinned stories shown at most on the front page.
+pub const MAX_PINNED: u32 = 5;
+
 /// One page of a listing, newest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -128,6 +131,8 @@ pub trait ArticleStore: Send + Sync + 'static {
         now: Timestamp,
     ) -> StoreResult<Vec<ArticleSummary>>;
 
+    /// Live pinned stories, newest first, [`MAX_PINNED`] at most.
+    async fn pinned_articles(&self, now: Timestamp) -> StoreResult<Vec<ArticleSummary>>;
     async fn tag_by_slug(&self, slug: &str) -> StoreResult<Tag>;
     async fn articles_with_tag(
         &self,

@@ -127,6 +127,7 @@ impl CopyTable {
                 "legacy_views",
                 "legacy_comments",
                 "kind",
+                "pinned",
             ],
             CopyTable::ArticleSections => &["article_id", "section_id", "position", "published_at"],
             CopyTable::ArticleContributors => {

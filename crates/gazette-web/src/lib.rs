@@ -138,12 +138,28 @@ fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
+        .layer(middleware::map_response(close_after_refusal))
         .layer(TraceLayer::new_for_http())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             cache::microcache,
         ))
         .with_state(state)
+}
+
+/// A request refused before its body was read (too large, too slow) may
+/// leave bytes on the connection: the answer says the connection closes,
+/// so that no client sends its next request on it and loses it.
+async fn close_after_refusal(mut res: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode, header};
+    if matches!(
+        res.status(),
+        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT
+    ) {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    res
 }
 
 #[cfg(test)]

@@ -406,6 +406,7 @@ pub async fn generate(core: &Core, count: u32, weeks: u32, seed: u64) -> anyhow:
             language: newsroom.language.clone(),
             status: ArticleStatus::Published,
             kind: gazette_domain::ArticleKind::Story,
+            pinned: false,
             published_at: Some(published),
             sections,
             tags: Vec::new(),

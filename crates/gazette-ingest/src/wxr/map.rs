@@ -514,6 +514,7 @@ impl Mapper {
                 ItemKind::Post => gazette_domain::ArticleKind::Story,
                 ItemKind::Page => gazette_domain::ArticleKind::Page,
             },
+            pinned: item.sticky,
             published_at: when.map(|t| t.to_zoned_datetime(self.time_zone.clone())),
             sections,
             tags,

@@ -27,6 +27,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Articles, non_ascii_text_round_trips),
         check!(Articles, old_addresses_lead_to_the_current_slug),
         check!(Articles, standing_pages_are_read_but_never_listed),
+        check!(Articles, pinned_stories_are_listed_while_live),
     ]
 }
 
@@ -701,4 +702,36 @@ async fn standing_pages_are_read_but_never_listed(ctx: &Ctx) {
     story_again.kind = gazette_domain::ArticleKind::Story;
     store.save_article(&story_again, now()).await.unwrap();
     assert_eq!(store.count_listed(Listing::Latest, now()).await.unwrap(), 2);
+}
+
+async fn pinned_stories_are_listed_while_live(ctx: &Ctx) {
+    let store = &*ctx.store;
+    add(store, "plain", "Not Pinned", at(2025, 11, 25, 9)).await;
+    let mut older = sample("old", "Pinned Long Ago", at(2025, 11, 1, 9));
+    older.pinned = true;
+    store.save_article(&older, now()).await.unwrap();
+    let mut newer = sample("new", "Pinned Lately", at(2025, 11, 24, 9));
+    newer.pinned = true;
+    store.save_article(&newer, now()).await.unwrap();
+    let mut draft = sample("draft", "Pinned Draft", at(2025, 11, 24, 9));
+    draft.pinned = true;
+    draft.status = ArticleStatus::Draft;
+    store.save_article(&draft, now()).await.unwrap();
+    let mut page = sample("page", "Pinned Page", at(2025, 11, 24, 9));
+    page.pinned = true;
+    page.kind = gazette_domain::ArticleKind::Page;
+    store.save_article(&page, now()).await.unwrap();
+    let pinned = store.pinned_articles(now()).await.unwrap();
+    assert_eq!(heads(&pinned), ["Pinned Lately", "Pinned Long Ago"]);
+    // Unpinned by saving again; batches keep the flag too.
+    older.pinned = false;
+    let mut batch = sample("b1", "Pinned In A Batch", at(2025, 11, 20, 9));
+    batch.pinned = true;
+    let other = sample("b2", "Batched Plain", at(2025, 11, 20, 9));
+    store
+        .save_articles(&[older, batch, other], now())
+        .await
+        .unwrap();
+    let pinned = store.pinned_articles(now()).await.unwrap();
+    assert_eq!(heads(&pinned), ["Pinned Lately", "Pinned In A Batch"]);
 }

@@ -228,6 +228,7 @@ pub fn sample(key: &str, headline: &str, published: ZonedDateTime) -> ArticleInp
         language: "en".into(),
         status: ArticleStatus::Published,
         kind: gazette_domain::ArticleKind::Story,
+        pinned: false,
         published_at: Some(published),
         sections: vec!["Harbour & Coast".into(), "International".into()],
         tags: vec!["Ferries".into()],

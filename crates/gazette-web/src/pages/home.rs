@@ -11,7 +11,7 @@ use crate::{
     AppError, AppState,
     pages::{PageQuery, frame, load_page, page, redirects},
     urls,
-    views::{Layout, Pager, v},
+    views::{Layout, Pager, SummaryView, v},
 };
 
 pub async fn show(
@@ -28,10 +28,24 @@ pub async fn show(
     }
     let store = state.core.store.clone();
     let now = state.core.now();
-    let (number, stories, has_more) = load_page(&state, Listing::Latest, &q, |p| async move {
+    let (number, mut stories, has_more) = load_page(&state, Listing::Latest, &q, |p| async move {
         store.latest_articles(p, now).await
     })
     .await?;
+    // Pinned stories head the first page, and are not shown twice on it.
+    let pinned: Vec<SummaryView> = if number == 1 {
+        state
+            .core
+            .store
+            .pinned_articles(now)
+            .await?
+            .iter()
+            .map(|a| SummaryView::new(a, &state.core.newsroom))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    stories.retain(|s| !pinned.iter().any(|p| p.href == s.href));
     let frame = frame(&state).await?;
     let layout = Layout::new(&state.core, Some(&frame), None);
     let html = state.templates.render(
@@ -39,6 +53,7 @@ pub async fn show(
         context! {
             layout => v(&layout),
             title => "Latest news",
+            pinned => v(&pinned),
             stories => v(&stories),
             pager => v(&Pager::new(urls::home(), number, has_more)),
         },

@@ -176,14 +176,10 @@ engines!(
             404,
             "unpublished"
         );
-        assert_eq!(
-            post(id.0.to_string(), vec![b'x'; 64 * 1024])
-                .await
-                .unwrap()
-                .status()
-                .as_u16(),
-            413
-        );
+        let big = post(id.0.to_string(), vec![b'x'; 64 * 1024]).await.unwrap();
+        assert_eq!(big.status().as_u16(), 413);
+        // The unread body stays on the connection: it is not reused.
+        assert_eq!(big.headers()["connection"], "close");
         assert_eq!(app.counted(&path).await, 0);
         // The site still answers pages.
         assert_eq!(app.get(&path).await.status().as_u16(), 200);

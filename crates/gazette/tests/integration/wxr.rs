@@ -196,6 +196,21 @@ engines!(
         let (s, then, to) = one_hop(&server, "/category/community/boston/page/2/").await;
         assert_eq!((s, then), (301, Some(200)), "{to}");
         assert_eq!(to, "/sections/boston?page=2");
+        // The sticky post heads the front page.
+        let sticky = m["counts"]["sticky_posts"][0].as_i64().unwrap();
+        let title = m["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == sticky)
+            .map(|s| s["title"].as_str().unwrap().to_owned())
+            .unwrap();
+        let (_, home) = server.get("/").await;
+        let pinned = &home[home.find("class=\"pinned\"").expect("a pinned section")..];
+        assert!(
+            pinned[..pinned.find("</section>").unwrap()].contains(&title),
+            "{title}"
+        );
         // Tag and author archives.
         for (from, to) in [
             ("/tag/yerevan/", "/tags/yerevan"),
@@ -460,7 +475,9 @@ async fn dump(store: &dyn Store) -> std::collections::BTreeMap<String, String> {
                 .cloned()
                 .unwrap_or_default()
         };
-        let views = s(&a[15]).parse::<i64>().unwrap() + s(&a[17]).parse::<i64>().unwrap();
+        let views = s(&a[15]).parse::<i64>().unwrap()
+            + s(&a[17]).parse::<i64>().unwrap()
+            + 1_000_000_000 * s(&a[20]).parse::<i64>().unwrap();
         out.insert(
             s(&a[2]),
             format!(
