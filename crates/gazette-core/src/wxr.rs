@@ -312,21 +312,7 @@ where
             let Ok(place) = place.parse::<Place>() else {
                 continue;
             };
-            for u in [
-                m.old_url(&att.link),
-                Some(gazette_ingest::wxr::OldUrl(old_url_key(
-                    "/",
-                    &[("attachment_id".into(), att.id.to_string())],
-                ))),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                redirects.push(Redirect {
-                    from: u.0,
-                    to: RedirectTarget::Place(place.clone()),
-                });
-            }
+            redirects.extend(attachment_pages(m, att, RedirectTarget::Place(place)));
         }
         // Tag pages lead to the tag's page when a story carries the tag,
         // author pages to the writer's page when they also write under a
@@ -538,6 +524,24 @@ fn read_file<R: Read, F: Fn() -> std::io::Result<R>>(
     let _ = tx.blocking_send(Msg::End(end));
 }
 
+/// An attachment's page and `?attachment_id=`, leading to `to`.
+fn attachment_pages(
+    m: &Mapper,
+    att: &gazette_ingest::wxr::Attachment,
+    to: RedirectTarget,
+) -> Vec<Redirect> {
+    let by_id = old_url_key("/", &[("attachment_id".into(), att.id.to_string())]);
+    m.old_url(&att.link)
+        .map(|u| u.0)
+        .into_iter()
+        .chain([by_id])
+        .map(|from| Redirect {
+            from,
+            to: to.clone(),
+        })
+        .collect()
+}
+
 /// Categories as sections, parents first, and their old addresses.
 async fn store_sections(
     store: &Arc<dyn Store>,
@@ -721,21 +725,7 @@ async fn store_batch(
             .get(&item.wp_id)
             .map_or(&[][..], |v| v.as_slice());
         for att in ids.iter().filter_map(|id| m.attachments.get(id)) {
-            for u in [
-                m.old_url(&att.link),
-                Some(gazette_ingest::wxr::OldUrl(old_url_key(
-                    "/",
-                    &[("attachment_id".into(), att.id.to_string())],
-                ))),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                redirects.push(Redirect {
-                    from: u.0,
-                    to: RedirectTarget::Article(s.id),
-                });
-            }
+            redirects.extend(attachment_pages(m, att, RedirectTarget::Article(s.id)));
         }
     }
     redirects.sort_by(|a, b| a.from.cmp(&b.from));

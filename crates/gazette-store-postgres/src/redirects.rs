@@ -1,20 +1,11 @@
 //! Old addresses, upserted in one statement per batch.
 
 use async_trait::async_trait;
-use gazette_domain::{ArticleId, Slug};
 use gazette_store::{
     Page, Redirect, RedirectStore, RedirectTarget, Resolved, StoreError, StoreResult,
 };
 
 use crate::{PgStore, db_err};
-
-fn resolved(article: Option<(i64, String)>, target: Option<String>) -> StoreResult<Resolved> {
-    match (article, target) {
-        (Some((id, slug)), _) => Ok(Resolved::Article(ArticleId(id), Slug::parse(&slug)?)),
-        (None, Some(place)) => Ok(Resolved::Place(place.parse()?)),
-        (None, None) => Err(StoreError::NotFound),
-    }
-}
 
 #[async_trait]
 impl RedirectStore for PgStore {
@@ -70,7 +61,7 @@ impl RedirectStore for PgStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db_err)?;
-        row.map(|(id, slug, t)| resolved(id.zip(slug), t))
+        row.map(|(id, slug, t)| gazette_store_sql::resolved_redirect(id.zip(slug), t))
             .transpose()
     }
 
@@ -86,7 +77,9 @@ impl RedirectStore for PgStore {
         .await
         .map_err(db_err)?;
         rows.into_iter()
-            .map(|(from, id, slug, t)| Ok((from, resolved(id.zip(slug), t)?)))
+            .map(|(from, id, slug, t)| {
+                Ok((from, gazette_store_sql::resolved_redirect(id.zip(slug), t)?))
+            })
             .collect()
     }
 

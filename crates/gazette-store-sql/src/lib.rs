@@ -19,6 +19,22 @@ pub fn listed_at(status: ArticleStatus, kind: ArticleKind, published_at: Option<
     }
 }
 
+/// A stored redirect as it is answered: the article's id and slug when it
+/// leads to one, else the place named in `target`.
+pub fn resolved_redirect(
+    article: Option<(i64, String)>,
+    target: Option<String>,
+) -> gazette_store::StoreResult<gazette_store::Resolved> {
+    match (article, target) {
+        (Some((id, slug)), _) => Ok(gazette_store::Resolved::Article(
+            gazette_domain::ArticleId(id),
+            Slug::parse(&slug)?,
+        )),
+        (None, Some(place)) => Ok(gazette_store::Resolved::Place(place.parse()?)),
+        (None, None) => Err(gazette_store::StoreError::NotFound),
+    }
+}
+
 /// After every `now`: a link row with this time is in no listing.
 pub const NEVER_LISTED: i64 = i64::MAX;
 

@@ -2,20 +2,12 @@
 //! reader connection (a 404's last chance, so it must be cheap).
 
 use async_trait::async_trait;
-use gazette_domain::{ArticleId, Slug};
+use gazette_domain::ArticleId;
 use gazette_store::{
     Page, Redirect, RedirectStore, RedirectTarget, Resolved, StoreError, StoreResult,
 };
 
 use crate::{SqliteStore, workers::sql_err};
-
-fn resolved(article: Option<(i64, String)>, target: Option<String>) -> StoreResult<Resolved> {
-    match (article, target) {
-        (Some((id, slug)), _) => Ok(Resolved::Article(ArticleId(id), Slug::parse(&slug)?)),
-        (None, Some(place)) => Ok(Resolved::Place(place.parse()?)),
-        (None, None) => Err(StoreError::NotFound),
-    }
-}
 
 #[async_trait]
 impl RedirectStore for SqliteStore {
@@ -70,7 +62,7 @@ impl RedirectStore for SqliteStore {
                 }
             })
             .await?;
-        row.map(|(id, slug, t)| resolved(id.zip(slug), t))
+        row.map(|(id, slug, t)| gazette_store_sql::resolved_redirect(id.zip(slug), t))
             .transpose()
     }
 
@@ -93,7 +85,9 @@ impl RedirectStore for SqliteStore {
             })
             .await?;
         rows.into_iter()
-            .map(|(from, id, slug, t)| Ok((from, resolved(id.zip(slug), t)?)))
+            .map(|(from, id, slug, t)| {
+                Ok((from, gazette_store_sql::resolved_redirect(id.zip(slug), t)?))
+            })
             .collect()
     }
 

@@ -137,7 +137,8 @@ fn attr<'a>(a: &'a [(String, String)], k: &str) -> Option<&'a str> {
     a.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
 }
 
-fn figure_of(att: &Attachment, class: &str) -> String {
+/// An attachment as a `<figure>` with its caption and credit.
+pub fn figure_of(att: &Attachment, class: &str) -> String {
     let mut s = format!(
         "<figure class=\"{class}\"><img src=\"{}\" alt=\"{}\"",
         escape(&att.url),

@@ -463,7 +463,7 @@ impl Mapper {
             .and_then(att)
             && !body.contains(&f.url)
         {
-            body = format!("{}\n{body}", featured_figure(&f));
+            body = format!("{}\n{body}", content::figure_of(&f, "featured"));
         }
 
         let mut sections = Vec::new();
@@ -629,24 +629,6 @@ pub fn author_name(a: &Author) -> String {
         return full;
     }
     a.login.clone()
-}
-
-fn featured_figure(att: &Attachment) -> String {
-    let mut s = format!(
-        "<figure class=\"featured\"><img src=\"{}\" alt=\"{}\"",
-        escape(&att.url),
-        escape(&att.alt)
-    );
-    if let (Some(w), Some(h)) = (att.width, att.height) {
-        s.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
-    }
-    s.push('>');
-    let cap = content::caption_line(att);
-    if !cap.is_empty() {
-        s.push_str(&format!("<figcaption>{}</figcaption>", escape(&cap)));
-    }
-    s.push_str("</figure>");
-    s
 }
 
 fn is_armenian(s: &str) -> bool {

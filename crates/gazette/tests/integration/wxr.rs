@@ -519,6 +519,51 @@ engines!(
         let out = n.run(&["export", "wxr", exported.to_str().unwrap()]);
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(stdout(&out).contains("(WXR 1.2)"), "{}", stdout(&out));
+        // What WordPress's importer (WXR_Parser_SimpleXML) reads: no DOCTYPE,
+        // a `d.d` version under /rss/channel, the export namespaces, and each
+        // item's fields by name, its author among the declared logins.
+        let text = std::fs::read_to_string(&exported).unwrap();
+        assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>"));
+        assert!(!text.contains("<!DOCTYPE"));
+        for ns in [
+            r#"xmlns:wp="http://wordpress.org/export/1.2/""#,
+            r#"xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/""#,
+            r#"xmlns:content="http://purl.org/rss/1.0/modules/content/""#,
+            r#"xmlns:dc="http://purl.org/dc/elements/1.1/""#,
+        ] {
+            assert!(text.contains(ns), "{ns}");
+        }
+        assert!(text.contains("<wp:wxr_version>1.2</wp:wxr_version>"));
+        let logins: Vec<&str> = text
+            .split("<wp:author_login><![CDATA[")
+            .skip(1)
+            .map(|s| &s[..s.find("]]>").unwrap()])
+            .collect();
+        for item in text.split("<item>").skip(1) {
+            for field in [
+                "<title>",
+                "<dc:creator>",
+                "<guid ",
+                "<content:encoded>",
+                "<excerpt:encoded>",
+                "<wp:post_id>",
+                "<wp:post_date>",
+                "<wp:post_date_gmt>",
+                "<wp:post_name>",
+                "<wp:status>",
+                "<wp:post_type>",
+                "<wp:is_sticky>",
+            ] {
+                assert!(
+                    item.contains(field),
+                    "{field} in {}",
+                    &item[..200.min(item.len())]
+                );
+            }
+            let creator = &item[item.find("<dc:creator><![CDATA[").unwrap() + 21..];
+            let creator = &creator[..creator.find("]]>").unwrap()];
+            assert!(logins.contains(&creator), "{creator} is a declared author");
+        }
 
         let fresh = Newsroom::on(engine).await;
         let out = fresh.run(&["import", "wxr", exported.to_str().unwrap()]);
