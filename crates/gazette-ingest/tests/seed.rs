@@ -13,25 +13,9 @@ fn own_capture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/courier-capture.txt")
 }
 
-/// The seed capture, if it is there; a missing seed fails the run when it
-/// is required.
+/// The seed capture, if it is there (see `gazette_testkit::shared`).
 fn seed_capture() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/seed/000_11f0587ccdb99305.txt");
-    if path.is_file() {
-        return Some(path);
-    }
-    if std::env::var("GAZETTE_TEST_REQUIRE_SEED").is_ok_and(|v| v == "1") {
-        panic!(
-            "the seed capture is required (GAZETTE_TEST_REQUIRE_SEED=1) but {} is missing",
-            path.display()
-        );
-    }
-    eprintln!(
-        "skipping the seed capture test: {} is not there",
-        path.display()
-    );
-    None
+    gazette_testkit::shared("seed/000_11f0587ccdb99305.txt")
 }
 
 #[test]

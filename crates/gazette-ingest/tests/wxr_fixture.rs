@@ -11,18 +11,8 @@ use gazette_ingest::wxr::{Entry, ImportItem, Mapper, WxrReader, content::text_of
 use serde_json::Value;
 
 fn fixture() -> Option<(PathBuf, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
-    let xml = dir.join("wordpress-6.1-news-export.xml");
-    if !xml.is_file() {
-        if std::env::var("GAZETTE_TEST_REQUIRE_SEED").is_ok_and(|v| v == "1") {
-            panic!(
-                "the WordPress fixture is required but {} is missing",
-                xml.display()
-            );
-        }
-        eprintln!("skipping: {} is not there", xml.display());
-        return None;
-    }
+    let dir = gazette_testkit::shared("fixtures")?;
+    let xml = gazette_testkit::shared("fixtures/wordpress-6.1-news-export.xml")?;
     let manifest: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("wordpress-6.1-news-export.manifest.json")).unwrap(),
     )

@@ -96,3 +96,24 @@ macro_rules! engines {
         }
     };
 }
+
+/// A file or folder of `../shared/` (beside the repository: the seed
+/// capture, the WordPress fixtures), read at test time and never copied in.
+/// `None`, with a message, when it is not there; a failure when it is
+/// required (`GAZETTE_TEST_REQUIRE_SEED=1`, set by `.ci/run`).
+pub fn shared(relative: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared")
+        .join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var("GAZETTE_TEST_REQUIRE_SEED").is_ok_and(|v| v == "1") {
+        panic!(
+            "../shared/{relative} is required (GAZETTE_TEST_REQUIRE_SEED=1) but {} is missing",
+            path.display()
+        );
+    }
+    eprintln!("skipping: {} is not there", path.display());
+    None
+}

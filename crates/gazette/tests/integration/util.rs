@@ -16,22 +16,9 @@ use gazette_testkit::Engine;
 pub const BIN: &str = env!("CARGO_BIN_EXE_gazette");
 
 /// The seed capture, read from ../shared at test time (never copied here),
-/// if it is there. A missing seed fails the run when it is required
-/// (`.ci/run` sets GAZETTE_TEST_REQUIRE_SEED=1).
+/// if it is there (see `gazette_testkit::shared`).
 pub fn seed_file() -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/seed/000_11f0587ccdb99305.txt");
-    if path.is_file() {
-        return Some(path);
-    }
-    if std::env::var("GAZETTE_TEST_REQUIRE_SEED").is_ok_and(|v| v == "1") {
-        panic!(
-            "the seed capture is required (GAZETTE_TEST_REQUIRE_SEED=1) but {} is missing",
-            path.display()
-        );
-    }
-    eprintln!("skipping a seed test: {} is not there", path.display());
-    None
+    gazette_testkit::shared("seed/000_11f0587ccdb99305.txt")
 }
 
 /// This project's own capture in the seed's format, with every element:
