@@ -678,6 +678,8 @@ impl ArticleStore for PgStore {
         let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
             "SELECT ",
             summary_columns!(),
+            // `pinned = 1` matches the partial index `articles_pinned`,
+            // which holds only the pinned rows.
             " FROM articles a WHERE a.pinned = 1 AND a.status = 'published' \
              AND a.kind = 'story' AND a.published_at <= $1 \
              ORDER BY a.published_at DESC, a.id DESC LIMIT $2"

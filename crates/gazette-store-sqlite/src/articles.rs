@@ -655,8 +655,11 @@ impl ArticleStore for SqliteStore {
                     concat!(
                         "SELECT ",
                         summary_columns!(),
-                        " FROM articles a WHERE a.pinned = 1 AND a.status = 'published' \
-                         AND a.kind = 'story' AND a.published_at <= ?1 \
+                        // The few pinned rows first, by their own index: left
+                        // to itself the planner walks every published story
+                        // in the front page's index looking for them.
+                        " FROM articles a INDEXED BY articles_pinned WHERE a.pinned = 1 \
+                         AND a.status = 'published' AND a.kind = 'story' AND a.published_at <= ?1 \
                          ORDER BY a.published_at DESC, a.id DESC LIMIT ?2"
                     ),
                     (now.as_second(), i64::from(MAX_PINNED)),
