@@ -94,6 +94,17 @@ impl ArticleKind {
     }
 }
 
+impl std::str::FromStr for ArticleKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "story" => Ok(ArticleKind::Story),
+            "page" => Ok(ArticleKind::Page),
+            other => Err(format!("unknown article kind {other:?}")),
+        }
+    }
+}
+
 /// A section of the paper ("Armenia & Karabakh"). Sections may nest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Section {
@@ -186,6 +197,7 @@ pub struct Article {
     pub body_html: String,
     pub language: String,
     pub status: ArticleStatus,
+    pub kind: ArticleKind,
     /// When it went (or goes) live, in the zone it was published in.
     pub published_at: Option<ZonedDateTime>,
     pub updated_at: ZonedDateTime,

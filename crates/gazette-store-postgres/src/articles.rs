@@ -5,10 +5,13 @@ use jiff::Timestamp;
 use sqlx::{Acquire, Postgres, Transaction};
 
 use gazette_domain::{
-    Article, ArticleId, ArticleInput, ArticleSummary, Contributor, Section, Slug, Source,
-    SourceInput,
+    Article, ArticleId, ArticleInput, ArticleSummary, Contributor, Section, SectionId, Slug,
+    Source, SourceInput,
 };
-use gazette_store::{ArticleStore, Change, MAX_PINNED, Page, Saved, StoreError, StoreResult};
+use gazette_store::{
+    ArticleStore, Change, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, StoreError,
+    StoreResult, UpdateMark,
+};
 use gazette_store_sql::rows::{self, ArticleRow, NamedRow, SectionRow, SourceRow, SummaryRow};
 
 use crate::{PgStore, db_err, is_unique_violation, record_change};
@@ -347,6 +350,32 @@ pub(crate) async fn save_in(
     })
 }
 
+/// The columns of a whole [`Article`] with its relations (each list as a
+/// JSON array, in order), up to the `WHERE`.
+macro_rules! article_select {
+    () => {
+            "SELECT a.id, a.slug, a.headline, a.standfirst, a.body_html, a.language, a.status, a.kind, \
+               a.published_at, a.time_zone, a.updated_at, a.credit, a.dateline_place, a.footer, \
+               a.views, a.comments, a.legacy_views, a.legacy_comments, a.posting_account_id, \
+               ac.slug AS account_slug, ac.name AS account_name, \
+               (SELECT COALESCE(json_agg(json_build_array(s.id, s.slug, s.name, s.parent_id) ORDER BY x.position), '[]')::text \
+                  FROM article_sections x JOIN sections s ON s.id = x.section_id \
+                  WHERE x.article_id = a.id) AS sections_json, \
+               (SELECT COALESCE(json_agg(json_build_array(c.id, c.slug, c.name, c.bio) ORDER BY x.position), '[]')::text \
+                  FROM article_contributors x JOIN contributors c ON c.id = x.contributor_id \
+                  WHERE x.article_id = a.id) AS contributors_json, \
+               (SELECT COALESCE(json_agg(json_build_array(s.id, s.slug, s.name, s.url) ORDER BY x.position), '[]')::text \
+                  FROM article_sources x JOIN sources s ON s.id = x.source_id \
+                  WHERE x.article_id = a.id) AS sources_json, \
+               (SELECT COALESCE(json_agg(json_build_array(t.id, t.slug, t.name) ORDER BY x.position), '[]')::text \
+                  FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+                  WHERE x.article_id = a.id) AS tags_json, \
+               (SELECT COALESCE(json_agg(headline ORDER BY position), '[]')::text FROM article_related \
+                  WHERE article_id = a.id) AS related_json \
+             FROM articles a LEFT JOIN posting_accounts ac ON ac.id = a.posting_account_id"
+    };
+}
+
 /// The columns of an [`ArticleSummary`] row, shared by every listing query.
 macro_rules! summary_columns {
     () => {
@@ -496,28 +525,10 @@ impl ArticleStore for PgStore {
 
     async fn article_by_slug(&self, slug: &str, now: Timestamp) -> StoreResult<Article> {
         // One round trip: each list comes back as a JSON array, in order.
-        let row: ArticleRow = sqlx::query_as(
-            "SELECT a.id, a.slug, a.headline, a.standfirst, a.body_html, a.language, a.status, \
-               a.published_at, a.time_zone, a.updated_at, a.credit, a.dateline_place, a.footer, \
-               a.views, a.comments, a.legacy_views, a.legacy_comments, a.posting_account_id, \
-               ac.slug AS account_slug, ac.name AS account_name, \
-               (SELECT COALESCE(json_agg(json_build_array(s.id, s.slug, s.name, s.parent_id) ORDER BY x.position), '[]')::text \
-                  FROM article_sections x JOIN sections s ON s.id = x.section_id \
-                  WHERE x.article_id = a.id) AS sections_json, \
-               (SELECT COALESCE(json_agg(json_build_array(c.id, c.slug, c.name, c.bio) ORDER BY x.position), '[]')::text \
-                  FROM article_contributors x JOIN contributors c ON c.id = x.contributor_id \
-                  WHERE x.article_id = a.id) AS contributors_json, \
-               (SELECT COALESCE(json_agg(json_build_array(s.id, s.slug, s.name, s.url) ORDER BY x.position), '[]')::text \
-                  FROM article_sources x JOIN sources s ON s.id = x.source_id \
-                  WHERE x.article_id = a.id) AS sources_json, \
-               (SELECT COALESCE(json_agg(json_build_array(t.id, t.slug, t.name) ORDER BY x.position), '[]')::text \
-                  FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-                  WHERE x.article_id = a.id) AS tags_json, \
-               (SELECT COALESCE(json_agg(headline ORDER BY position), '[]')::text FROM article_related \
-                  WHERE article_id = a.id) AS related_json \
-             FROM articles a LEFT JOIN posting_accounts ac ON ac.id = a.posting_account_id \
-             WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2",
-        )
+        let row: ArticleRow = sqlx::query_as(concat!(
+            article_select!(),
+            " WHERE a.slug = $1 AND a.status = 'published' AND a.published_at <= $2",
+        ))
         .bind(slug)
         .bind(now.as_second())
         .fetch_one(&self.pool)
@@ -780,5 +791,152 @@ impl ArticleStore for PgStore {
         .await
         .map_err(db_err)?;
         Ok(ids.into_iter().map(ArticleId).collect())
+    }
+
+    async fn articles_by_ids(&self, ids: &[ArticleId]) -> StoreResult<Vec<Article>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = ids.iter().map(|i| i.0).collect();
+        let rows: Vec<ArticleRow> =
+            sqlx::query_as(concat!(article_select!(), " WHERE a.id = ANY($1)"))
+                .bind(&ids)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_err)?;
+        rows.into_iter().map(ArticleRow::into_article).collect()
+    }
+
+    async fn articles_updated_after(
+        &self,
+        after: Option<UpdateMark>,
+        limit: u32,
+    ) -> StoreResult<Vec<UpdateMark>> {
+        let (at, id) = after.map_or((i64::MIN, i64::MIN), |m| (m.updated_at.as_second(), m.id.0));
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT updated_at, id FROM articles \
+             WHERE (updated_at, id) > ($1, $2) ORDER BY updated_at, id LIMIT $3",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|(at, id)| {
+                Ok(UpdateMark {
+                    updated_at: rows::ts(at)?,
+                    id: ArticleId(id),
+                })
+            })
+            .collect()
+    }
+
+    async fn articles_published_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        let to = to.min(
+            now.checked_add(jiff::SignedDuration::from_secs(1))
+                .unwrap_or(now),
+        );
+        let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM articles a WHERE a.status = 'published' AND a.kind = 'story' \
+             AND a.published_at >= $1 AND a.published_at < $2 \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $3"
+        ))
+        .bind(from.as_second())
+        .bind(to.as_second())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        self.finish_summaries(rows).await
+    }
+
+    async fn sitemap_entries(
+        &self,
+        from: ArticleId,
+        to: ArticleId,
+        now: Timestamp,
+    ) -> StoreResult<Vec<SitemapEntry>> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT id, slug, updated_at FROM articles \
+             WHERE id >= $1 AND id < $2 AND status = 'published' AND published_at <= $3 \
+             ORDER BY id",
+        )
+        .bind(from.0)
+        .bind(to.0)
+        .bind(now.as_second())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|(id, slug, at)| {
+                Ok(SitemapEntry {
+                    id: ArticleId(id),
+                    slug: rows::slug(slug)?,
+                    updated_at: rows::ts(at)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn last_article_id(&self) -> StoreResult<ArticleId> {
+        let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM articles")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_err)?;
+        Ok(ArticleId(id.unwrap_or(0)))
+    }
+
+    async fn neighbours_in_section(
+        &self,
+        section: SectionId,
+        article: ArticleId,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<Neighbours> {
+        let previous: Vec<SummaryRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM (SELECT article_id FROM article_sections \
+             WHERE section_id = $1 \
+             AND (published_at < $2 OR (published_at = $2 AND article_id < $3)) \
+             ORDER BY published_at DESC, article_id DESC LIMIT 1) x \
+             JOIN articles a ON a.id = x.article_id"
+        ))
+        .bind(section.0)
+        .bind(at.as_second())
+        .bind(article.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        let next: Vec<SummaryRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM (SELECT article_id FROM article_sections \
+             WHERE section_id = $1 AND published_at <= $4 \
+             AND (published_at > $2 OR (published_at = $2 AND article_id > $3)) \
+             ORDER BY published_at, article_id LIMIT 1) x \
+             JOIN articles a ON a.id = x.article_id"
+        ))
+        .bind(section.0)
+        .bind(at.as_second())
+        .bind(article.0)
+        .bind(now.as_second())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        Ok(Neighbours {
+            previous: self.finish_summaries(previous).await?.into_iter().next(),
+            next: self.finish_summaries(next).await?.into_iter().next(),
+        })
     }
 }

@@ -5,9 +5,9 @@ use jiff::{Timestamp, ZonedDateTime, tz::TimeZone};
 use sqlx::FromRow;
 
 use gazette_domain::{
-    Article, ArticleId, ArticleStatus, ArticleSummary, Comment, CommentId, Contributor,
-    ContributorId, Counters, Dateline, NamedRef, PostingAccount, PostingAccountId, Section,
-    SectionId, Slug, Source, SourceId, Tag, TagId,
+    Article, ArticleId, ArticleKind, ArticleStatus, ArticleSummary, Comment, CommentId,
+    Contributor, ContributorId, Counters, Dateline, NamedRef, PostingAccount, PostingAccountId,
+    Section, SectionId, Slug, Source, SourceId, Tag, TagId,
 };
 use gazette_store::{StoreError, StoreResult};
 
@@ -51,6 +51,7 @@ pub struct ArticleRow {
     body_html: String,
     language: String,
     status: String,
+    kind: String,
     published_at: Option<i64>,
     time_zone: String,
     updated_at: i64,
@@ -142,6 +143,10 @@ impl ArticleRow {
                 .status
                 .parse::<ArticleStatus>()
                 .map_err(|e| corrupt("status", e))?,
+            kind: self
+                .kind
+                .parse::<ArticleKind>()
+                .map_err(|e| corrupt("kind", e))?,
             published_at: self
                 .published_at
                 .map(|p| zoned(p, &self.time_zone))
@@ -312,6 +317,7 @@ mod from_rusqlite {
                 body_html: r.get("body_html")?,
                 language: r.get("language")?,
                 status: r.get("status")?,
+                kind: r.get("kind")?,
                 published_at: r.get("published_at")?,
                 time_zone: r.get("time_zone")?,
                 updated_at: r.get("updated_at")?,

@@ -4,10 +4,13 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 
 use gazette_domain::{
-    Article, ArticleId, ArticleInput, ArticleSummary, Contributor, Section, Slug, Source,
-    SourceInput,
+    Article, ArticleId, ArticleInput, ArticleSummary, Contributor, Section, SectionId, Slug,
+    Source, SourceInput,
 };
-use gazette_store::{ArticleStore, Change, MAX_PINNED, Page, Saved, StoreError, StoreResult};
+use gazette_store::{
+    ArticleStore, Change, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, StoreError,
+    StoreResult, UpdateMark,
+};
 
 use gazette_store_sql::rows::{self, ArticleRow, NamedRow, SectionRow, SourceRow, SummaryRow};
 
@@ -363,6 +366,31 @@ macro_rules! linked_query {
     };
 }
 
+/// The columns of a whole [`Article`] with its relations (each list as a
+/// JSON array, in order), up to the `WHERE`. A macro so that each query
+/// stays one static string.
+macro_rules! article_select {
+    () => {
+                    "SELECT a.*, b.body_html, ac.slug AS account_slug, ac.name AS account_name, \
+                       (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.parent_id) ORDER BY x.position) \
+                          FROM article_sections x JOIN sections s ON s.id = x.section_id \
+                          WHERE x.article_id = a.id) AS sections_json, \
+                       (SELECT json_group_array(json_array(c.id, c.slug, c.name, c.bio) ORDER BY x.position) \
+                          FROM article_contributors x JOIN contributors c ON c.id = x.contributor_id \
+                          WHERE x.article_id = a.id) AS contributors_json, \
+                       (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.url) ORDER BY x.position) \
+                          FROM article_sources x JOIN sources s ON s.id = x.source_id \
+                          WHERE x.article_id = a.id) AS sources_json, \
+                       (SELECT json_group_array(json_array(t.id, t.slug, t.name) ORDER BY x.position) \
+                          FROM article_tags x JOIN tags t ON t.id = x.tag_id \
+                          WHERE x.article_id = a.id) AS tags_json, \
+                       (SELECT json_group_array(headline ORDER BY position) FROM article_related \
+                          WHERE article_id = a.id) AS related_json \
+                     FROM articles a JOIN article_bodies b ON b.article_id = a.id \
+                     LEFT JOIN posting_accounts ac ON ac.id = a.posting_account_id"
+    };
+}
+
 /// Which listing a summary query is for. Each variant maps to a fixed SQL
 /// filter; user input only ever arrives as bound parameters.
 #[derive(Clone, Copy)]
@@ -453,26 +481,10 @@ impl ArticleStore for SqliteStore {
         let row = self
             .readers
             .read(move |conn| {
-                conn.prepare_cached(
-                    "SELECT a.*, b.body_html, ac.slug AS account_slug, ac.name AS account_name, \
-                       (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.parent_id) ORDER BY x.position) \
-                          FROM article_sections x JOIN sections s ON s.id = x.section_id \
-                          WHERE x.article_id = a.id) AS sections_json, \
-                       (SELECT json_group_array(json_array(c.id, c.slug, c.name, c.bio) ORDER BY x.position) \
-                          FROM article_contributors x JOIN contributors c ON c.id = x.contributor_id \
-                          WHERE x.article_id = a.id) AS contributors_json, \
-                       (SELECT json_group_array(json_array(s.id, s.slug, s.name, s.url) ORDER BY x.position) \
-                          FROM article_sources x JOIN sources s ON s.id = x.source_id \
-                          WHERE x.article_id = a.id) AS sources_json, \
-                       (SELECT json_group_array(json_array(t.id, t.slug, t.name) ORDER BY x.position) \
-                          FROM article_tags x JOIN tags t ON t.id = x.tag_id \
-                          WHERE x.article_id = a.id) AS tags_json, \
-                       (SELECT json_group_array(headline ORDER BY position) FROM article_related \
-                          WHERE article_id = a.id) AS related_json \
-                     FROM articles a JOIN article_bodies b ON b.article_id = a.id \
-                     LEFT JOIN posting_accounts ac ON ac.id = a.posting_account_id \
-                     WHERE a.slug = ?1 AND a.status = 'published' AND a.published_at <= ?2",
-                )
+                conn.prepare_cached(concat!(
+                    article_select!(),
+                    " WHERE a.slug = ?1 AND a.status = 'published' AND a.published_at <= ?2",
+                ))
                 .and_then(|mut stmt| {
                     stmt.query_row((slug, now.as_second()), ArticleRow::from_rusqlite)
                 })
@@ -774,5 +786,173 @@ impl ArticleStore for SqliteStore {
                 .map_err(sql_err)
             })
             .await
+    }
+
+    async fn articles_by_ids(&self, ids: &[ArticleId]) -> StoreResult<Vec<Article>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids = json_ids(ids.iter().map(|i| i.0));
+        let rows = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached(concat!(
+                    article_select!(),
+                    " WHERE a.id IN (SELECT value FROM json_each(?1))"
+                ))
+                .and_then(|mut stmt| {
+                    stmt.query_map([ids], ArticleRow::from_rusqlite)?
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .map_err(sql_err)
+            })
+            .await?;
+        rows.into_iter().map(ArticleRow::into_article).collect()
+    }
+
+    async fn articles_updated_after(
+        &self,
+        after: Option<UpdateMark>,
+        limit: u32,
+    ) -> StoreResult<Vec<UpdateMark>> {
+        let (at, id) = after.map_or((i64::MIN, i64::MIN), |m| (m.updated_at.as_second(), m.id.0));
+        let rows: Vec<(i64, i64)> = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "SELECT updated_at, id FROM articles \
+                     WHERE (updated_at, id) > (?1, ?2) ORDER BY updated_at, id LIMIT ?3",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map((at, id, i64::from(limit)), |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect()
+                })
+                .map_err(sql_err)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(at, id)| {
+                Ok(UpdateMark {
+                    updated_at: rows::ts(at)?,
+                    id: ArticleId(id),
+                })
+            })
+            .collect()
+    }
+
+    async fn articles_published_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        let to = to.min(
+            now.checked_add(jiff::SignedDuration::from_secs(1))
+                .unwrap_or(now),
+        );
+        self.readers
+            .read(move |conn| {
+                summaries_where(
+                    conn,
+                    concat!(
+                        "SELECT ",
+                        summary_columns!(),
+                        " FROM articles a WHERE a.status = 'published' AND a.kind = 'story' \
+                         AND a.published_at >= ?1 AND a.published_at < ?2 \
+                         ORDER BY a.published_at DESC, a.id DESC LIMIT ?3"
+                    ),
+                    (from.as_second(), to.as_second(), i64::from(limit)),
+                )
+            })
+            .await
+    }
+
+    async fn sitemap_entries(
+        &self,
+        from: ArticleId,
+        to: ArticleId,
+        now: Timestamp,
+    ) -> StoreResult<Vec<SitemapEntry>> {
+        let rows: Vec<(i64, String, i64)> = self
+            .readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "SELECT id, slug, updated_at FROM articles \
+                     WHERE id >= ?1 AND id < ?2 AND status = 'published' AND published_at <= ?3 \
+                     ORDER BY id",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map((from.0, to.0, now.as_second()), |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })?
+                    .collect()
+                })
+                .map_err(sql_err)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(id, slug, at)| {
+                Ok(SitemapEntry {
+                    id: ArticleId(id),
+                    slug: rows::slug(slug)?,
+                    updated_at: rows::ts(at)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn last_article_id(&self) -> StoreResult<ArticleId> {
+        let id: Option<i64> = self
+            .readers
+            .read(|conn| one(conn, "SELECT MAX(id) FROM articles", []))
+            .await?;
+        Ok(ArticleId(id.unwrap_or(0)))
+    }
+
+    async fn neighbours_in_section(
+        &self,
+        section: SectionId,
+        article: ArticleId,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<Neighbours> {
+        let params = (section.0, at.as_second(), article.0, now.as_second());
+        let (previous, next) = self
+            .readers
+            .read(move |conn| {
+                let previous = summaries_where(
+                    conn,
+                    concat!(
+                        "SELECT ",
+                        summary_columns!(),
+                        " FROM (SELECT article_id FROM article_sections \
+                         WHERE section_id = ?1 AND ?4 = ?4 \
+                         AND (published_at < ?2 OR (published_at = ?2 AND article_id < ?3)) \
+                         ORDER BY published_at DESC, article_id DESC LIMIT 1) x \
+                         JOIN articles a ON a.id = x.article_id"
+                    ),
+                    params,
+                )?;
+                let next = summaries_where(
+                    conn,
+                    concat!(
+                        "SELECT ",
+                        summary_columns!(),
+                        " FROM (SELECT article_id FROM article_sections \
+                         WHERE section_id = ?1 AND published_at <= ?4 \
+                         AND (published_at > ?2 OR (published_at = ?2 AND article_id > ?3)) \
+                         ORDER BY published_at, article_id LIMIT 1) x \
+                         JOIN articles a ON a.id = x.article_id"
+                    ),
+                    params,
+                )?;
+                Ok((previous, next))
+            })
+            .await?;
+        Ok(Neighbours {
+            previous: previous.into_iter().next(),
+            next: next.into_iter().next(),
+        })
     }
 }

@@ -50,6 +50,32 @@ pub enum Listing {
     Tag(TagId),
 }
 
+/// Where an article stands in the order of updates, `(updated_at, id)`:
+/// a follower of the store (the search index) remembers the last one it
+/// took in and asks for those after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UpdateMark {
+    pub updated_at: Timestamp,
+    pub id: ArticleId,
+}
+
+/// One address of the sitemap: a live story or standing page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitemapEntry {
+    pub id: ArticleId,
+    pub slug: Slug,
+    pub updated_at: Timestamp,
+}
+
+/// The stories before and after one in a section's order.
+#[derive(Debug, Clone, Default)]
+pub struct Neighbours {
+    /// The next older story.
+    pub previous: Option<ArticleSummary>,
+    /// The next newer live story.
+    pub next: Option<ArticleSummary>,
+}
+
 /// What `save_article` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
@@ -145,4 +171,48 @@ pub trait ArticleStore: Send + Sync + 'static {
 
     /// Every live article, for the view counter's cache.
     async fn live_article_ids(&self, now: Timestamp) -> StoreResult<Vec<ArticleId>>;
+
+    /// The given articles whatever their status or kind, every relation
+    /// resolved, in no particular order; unknown ids are left out.
+    async fn articles_by_ids(&self, ids: &[ArticleId]) -> StoreResult<Vec<Article>>;
+
+    /// Marks of the articles updated after `after` (all of them for
+    /// `None`), in `(updated_at, id)` order, `limit` at most.
+    async fn articles_updated_after(
+        &self,
+        after: Option<UpdateMark>,
+        limit: u32,
+    ) -> StoreResult<Vec<UpdateMark>>;
+
+    /// Live stories published in `[from, to)`, newest first, `limit` at
+    /// most: a week's edition, the news sitemap.
+    async fn articles_published_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+        limit: u32,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+
+    /// The live stories and standing pages with `from <= id < to`, in id
+    /// order: one file of the sitemap.
+    async fn sitemap_entries(
+        &self,
+        from: ArticleId,
+        to: ArticleId,
+        now: Timestamp,
+    ) -> StoreResult<Vec<SitemapEntry>>;
+
+    /// The highest article id given so far (0 when there is none).
+    async fn last_article_id(&self) -> StoreResult<ArticleId>;
+
+    /// The live stories just older and just newer than `article` (published
+    /// at `at`) in `section`.
+    async fn neighbours_in_section(
+        &self,
+        section: SectionId,
+        article: ArticleId,
+        at: Timestamp,
+        now: Timestamp,
+    ) -> StoreResult<Neighbours>;
 }

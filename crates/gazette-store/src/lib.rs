@@ -24,7 +24,9 @@ mod views;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use articles::{ArticleStore, Listing, MAX_PINNED, Page, Saved};
+pub use articles::{
+    ArticleStore, Listing, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, UpdateMark,
+};
 pub use comments::{CommentStore, ImportedComment};
 pub use copy::{CopyRow, CopyStore, CopyTable, CopyValue};
 pub use newsroom::{Change, ChangeEvent, ChangeListener, NewsroomStore};

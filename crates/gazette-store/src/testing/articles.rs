@@ -28,6 +28,11 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Articles, old_addresses_lead_to_the_current_slug),
         check!(Articles, standing_pages_are_read_but_never_listed),
         check!(Articles, pinned_stories_are_listed_while_live),
+        check!(Articles, whole_articles_by_id_whatever_their_status),
+        check!(Articles, updates_are_followed_in_order),
+        check!(Articles, a_time_range_lists_its_live_stories),
+        check!(Articles, sitemap_entries_are_live_and_in_id_ranges),
+        check!(Articles, neighbours_in_a_section_skip_what_is_not_live),
     ]
 }
 
@@ -734,4 +739,169 @@ async fn pinned_stories_are_listed_while_live(ctx: &Ctx) {
         .unwrap();
     let pinned = store.pinned_articles(now()).await.unwrap();
     assert_eq!(heads(&pinned), ["Pinned Lately", "Pinned In A Batch"]);
+}
+
+async fn whole_articles_by_id_whatever_their_status(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let live = add(store, "a", "Live Story", at(2025, 11, 24, 9)).await;
+    let mut draft = sample("d", "A Draft", at(2025, 11, 24, 9));
+    draft.status = ArticleStatus::Draft;
+    let draft = store.save_article(&draft, now()).await.unwrap().id;
+    let mut page = sample("p", "About", at(2025, 11, 24, 9));
+    page.kind = gazette_domain::ArticleKind::Page;
+    let page = store.save_article(&page, now()).await.unwrap().id;
+    let mut got = store
+        .articles_by_ids(&[live, draft, page, ArticleId(9_999_999)])
+        .await
+        .unwrap();
+    got.sort_by_key(|a| a.id);
+    assert_eq!(
+        got.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [live, draft, page]
+    );
+    assert_eq!(got[0].status, ArticleStatus::Published);
+    assert_eq!(got[1].status, ArticleStatus::Draft);
+    assert_eq!(got[2].kind, gazette_domain::ArticleKind::Page);
+    assert_eq!(got[0].kind, gazette_domain::ArticleKind::Story);
+    // Every relation, as by slug.
+    let by_slug = store.article_by_slug("live-story", now()).await.unwrap();
+    assert_eq!(got[0].body_html, by_slug.body_html);
+    assert_eq!(got[0].contributors, by_slug.contributors);
+    assert_eq!(got[0].dateline, by_slug.dateline);
+    assert_eq!(got[0].tags, by_slug.tags);
+    assert!(store.articles_by_ids(&[]).await.unwrap().is_empty());
+}
+
+async fn updates_are_followed_in_order(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let t0 = now();
+    let t1 = t0 + SignedDuration::from_secs(60);
+    let a = store
+        .save_article(&sample("a", "First", at(2025, 11, 24, 9)), t0)
+        .await
+        .unwrap()
+        .id;
+    let b = store
+        .save_article(&sample("b", "Second", at(2025, 11, 24, 9)), t0)
+        .await
+        .unwrap()
+        .id;
+    let all = store.articles_updated_after(None, 100).await.unwrap();
+    assert_eq!(all.iter().map(|m| m.id).collect::<Vec<_>>(), [a, b]);
+    // Paged by the mark: nothing is missed or given twice.
+    let first = store.articles_updated_after(None, 1).await.unwrap();
+    let rest = store
+        .articles_updated_after(Some(first[0]), 10)
+        .await
+        .unwrap();
+    assert_eq!(rest.iter().map(|m| m.id).collect::<Vec<_>>(), [b]);
+    // An edit later moves the article after the mark.
+    let mut edited = sample("a", "First, Edited", at(2025, 11, 24, 9));
+    edited.status = ArticleStatus::Draft;
+    store.save_article(&edited, t1).await.unwrap();
+    let after = store
+        .articles_updated_after(Some(all[1]), 10)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].id, a);
+    assert_eq!(after[0].updated_at, t1);
+    assert!(
+        store
+            .articles_updated_after(Some(after[0]), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn a_time_range_lists_its_live_stories(ctx: &Ctx) {
+    let store = &*ctx.store;
+    add(store, "before", "Before The Week", at(2025, 11, 23, 23)).await;
+    add(store, "mon", "Monday Story", at(2025, 11, 24, 0)).await;
+    add(store, "sun", "Sunday Story", at(2025, 11, 30, 23)).await;
+    add(store, "after", "Next Week", at(2025, 12, 1, 0)).await;
+    let mut draft = sample("draft", "Draft In Week", at(2025, 11, 25, 9));
+    draft.status = ArticleStatus::Draft;
+    store.save_article(&draft, now()).await.unwrap();
+    let mut page = sample("page", "Page In Week", at(2025, 11, 25, 9));
+    page.kind = gazette_domain::ArticleKind::Page;
+    store.save_article(&page, now()).await.unwrap();
+    let from = at(2025, 11, 24, 0).timestamp();
+    let to = at(2025, 12, 1, 0).timestamp();
+    let week = store
+        .articles_published_between(from, to, now(), 100)
+        .await
+        .unwrap();
+    assert_eq!(heads(&week), ["Sunday Story", "Monday Story"]);
+    let one = store
+        .articles_published_between(from, to, now(), 1)
+        .await
+        .unwrap();
+    assert_eq!(heads(&one), ["Sunday Story"]);
+    // Seen from the Wednesday, Sunday's story is not out yet.
+    let wednesday = at(2025, 11, 26, 12).timestamp();
+    let early = store
+        .articles_published_between(from, to, wednesday, 100)
+        .await
+        .unwrap();
+    assert_eq!(heads(&early), ["Monday Story"]);
+}
+
+async fn sitemap_entries_are_live_and_in_id_ranges(ctx: &Ctx) {
+    let store = &*ctx.store;
+    assert_eq!(store.last_article_id().await.unwrap(), ArticleId(0));
+    let a = add(store, "a", "Story A", at(2025, 11, 24, 9)).await;
+    let mut draft = sample("d", "Draft D", at(2025, 11, 24, 9));
+    draft.status = ArticleStatus::Draft;
+    store.save_article(&draft, now()).await.unwrap();
+    let mut page = sample("p", "Page P", at(2025, 11, 24, 9));
+    page.kind = gazette_domain::ArticleKind::Page;
+    let p = store.save_article(&page, now()).await.unwrap().id;
+    let late = add(store, "f", "Future F", at(2026, 12, 24, 9)).await;
+    let last = store.last_article_id().await.unwrap();
+    assert_eq!(last, late);
+    let all = store
+        .sitemap_entries(ArticleId(0), ArticleId(last.0 + 1), now())
+        .await
+        .unwrap();
+    assert_eq!(all.iter().map(|e| e.id).collect::<Vec<_>>(), [a, p]);
+    assert_eq!(all[0].slug.as_str(), "story-a");
+    assert_eq!(all[0].updated_at, now());
+    let none = store
+        .sitemap_entries(ArticleId(a.0 + 1), p, now())
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+}
+
+async fn neighbours_in_a_section_skip_what_is_not_live(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let old = add(store, "o", "Oldest", at(2025, 11, 20, 9)).await;
+    let mut draft = sample("d", "Draft Between", at(2025, 11, 21, 9));
+    draft.status = ArticleStatus::Draft;
+    store.save_article(&draft, now()).await.unwrap();
+    let mid = add(store, "m", "Middle", at(2025, 11, 22, 9)).await;
+    let new = add(store, "n", "Newest", at(2025, 11, 23, 9)).await;
+    add(store, "f", "Future", at(2026, 12, 1, 9)).await;
+    let section = store.section_by_slug("harbour-coast").await.unwrap();
+    let at_mid = at(2025, 11, 22, 9).timestamp();
+    let n = store
+        .neighbours_in_section(section.id, mid, at_mid, now())
+        .await
+        .unwrap();
+    assert_eq!(n.previous.map(|a| a.id), Some(old));
+    assert_eq!(n.next.map(|a| a.id), Some(new));
+    let n = store
+        .neighbours_in_section(section.id, new, at(2025, 11, 23, 9).timestamp(), now())
+        .await
+        .unwrap();
+    assert_eq!(n.previous.map(|a| a.id), Some(mid));
+    assert!(n.next.is_none(), "a scheduled story is not next yet");
+    let n = store
+        .neighbours_in_section(section.id, old, at(2025, 11, 20, 9).timestamp(), now())
+        .await
+        .unwrap();
+    assert!(n.previous.is_none());
+    assert_eq!(n.next.map(|a| a.id), Some(mid), "the draft is skipped");
 }
