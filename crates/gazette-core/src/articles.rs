@@ -89,3 +89,93 @@ mod tests {
         assert_eq!(sanitize_body(html), want);
     }
 }
+
+/// Stories shown with one: related ones and its neighbours in its section.
+#[derive(Debug, Default)]
+pub struct AroundStory {
+    /// Live stories sharing a section, contributor or source, those
+    /// sharing more first, then the most recent.
+    pub related: Vec<gazette_domain::ArticleSummary>,
+    /// The story's own "related headlines", each with the live story of
+    /// that headline when there is one.
+    pub related_headlines: Vec<(String, Option<gazette_domain::Slug>)>,
+    pub neighbours: gazette_store::Neighbours,
+}
+
+/// Related stories shown at most.
+pub const RELATED_LEN: usize = 5;
+
+impl crate::Core {
+    /// What the article page shows around `article`.
+    pub async fn around(
+        &self,
+        article: &gazette_domain::Article,
+    ) -> gazette_store::StoreResult<AroundStory> {
+        use gazette_store::Page;
+        let store = &*self.store;
+        let now = self.now();
+        let page = Page::new(1, RELATED_LEN as u32 + 1);
+        let mut candidates: Vec<(gazette_domain::ArticleSummary, u32)> = Vec::new();
+        let mut take = |list: Vec<gazette_domain::ArticleSummary>| {
+            for s in list {
+                if s.id == article.id {
+                    continue;
+                }
+                match candidates.iter_mut().find(|(c, _)| c.id == s.id) {
+                    Some((_, shared)) => *shared += 1,
+                    None => candidates.push((s, 1)),
+                }
+            }
+        };
+        // The story's first two sections (the rest are usually broad), its
+        // writers and its sources.
+        for s in article.sections.iter().take(2) {
+            take(store.articles_in_section(s, page, now).await?);
+        }
+        for c in article.contributors.iter().take(4) {
+            take(store.articles_by_contributor(c, page, now).await?);
+        }
+        for s in article.dateline.sources.iter().take(4) {
+            take(store.articles_from_source(s, page, now).await?);
+        }
+        candidates.sort_by(|(a, sa), (b, sb)| {
+            sb.cmp(sa)
+                .then_with(|| b.published_at.cmp(&a.published_at))
+                .then_with(|| b.id.cmp(&a.id))
+        });
+        let related = candidates
+            .into_iter()
+            .take(RELATED_LEN)
+            .map(|(s, _)| s)
+            .collect();
+        // An imported "related headline" is linked to the live story whose
+        // address its words make, when that story has the same headline.
+        let mut related_headlines = Vec::new();
+        for h in article.related_headlines.iter().take(10) {
+            let slug = match gazette_domain::Slug::from_text(h) {
+                Ok(slug) => match store.article_by_slug(slug.as_str(), now).await {
+                    Ok(found) if found.headline.trim().eq_ignore_ascii_case(h.trim()) => {
+                        Some(found.slug)
+                    }
+                    Ok(_) | Err(gazette_store::StoreError::NotFound) => None,
+                    Err(e) => return Err(e),
+                },
+                Err(_) => None,
+            };
+            related_headlines.push((h.clone(), slug));
+        }
+        let neighbours = match (article.sections.first(), &article.published_at) {
+            (Some(s), Some(at)) => {
+                store
+                    .neighbours_in_section(s.id, article.id, at.timestamp(), now)
+                    .await?
+            }
+            _ => Default::default(),
+        };
+        Ok(AroundStory {
+            related,
+            related_headlines,
+            neighbours,
+        })
+    }
+}

@@ -29,7 +29,8 @@ pub fn start(core: Arc<Core>) -> Background {
     let tasks = vec![
         tokio::spawn(flusher(core.clone(), stopped.clone())),
         tokio::spawn(follower(core.clone(), stopped.clone())),
-        tokio::spawn(leased_jobs(core.clone(), stopped)),
+        tokio::spawn(leased_jobs(core.clone(), stopped.clone())),
+        tokio::spawn(crate::search::follow(core.clone(), stopped)),
     ];
     Background { stop, tasks, core }
 }

@@ -15,6 +15,7 @@ pub mod comments;
 pub mod copy;
 pub mod jobs;
 pub mod rankings;
+pub mod search;
 pub mod views;
 pub mod wxr;
 pub mod wxr_export;
@@ -100,6 +101,8 @@ pub struct Core {
     sections: std::sync::RwLock<Option<Arc<Vec<gazette_domain::Section>>>>,
     /// Bumped by every forgetting: a read that began before one is not kept.
     sections_generation: AtomicU64,
+    /// This node's search index, once attached.
+    search: std::sync::OnceLock<Arc<gazette_search::SearchIndex>>,
 }
 
 /// How long a listing's count is trusted (changes clear it at once).
@@ -132,6 +135,7 @@ impl Core {
             listing_counts: Default::default(),
             sections: Default::default(),
             sections_generation: AtomicU64::new(0),
+            search: Default::default(),
             store,
             newsroom,
             clock,

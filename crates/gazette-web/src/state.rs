@@ -26,6 +26,8 @@ pub struct WebConfig {
     pub page_cache_bytes: u64,
     /// The folder of files brought in by imports, served at `/media/`.
     pub media_dir: Option<PathBuf>,
+    /// Feeds carry each story's whole text, or only its standfirst.
+    pub feeds_full_text: bool,
 }
 
 impl Default for WebConfig {
@@ -37,6 +39,7 @@ impl Default for WebConfig {
             api_token: None,
             page_cache_ttl: Duration::from_secs(5),
             page_cache_bytes: 64 * 1024 * 1024,
+            feeds_full_text: true,
             media_dir: None,
         }
     }

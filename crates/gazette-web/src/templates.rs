@@ -26,6 +26,9 @@ const BUILTIN: &[(&str, &str)] = builtin![
     "pages/error.html",
     "pages/top.html",
     "pages/staff.html",
+    "pages/search.html",
+    "pages/week.html",
+    "pages/weeks.html",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -52,6 +52,8 @@ pub struct NavItem {
     pub href: String,
     pub name: String,
     pub current: bool,
+    /// Sub-sections, one level down.
+    pub children: Vec<NavItem>,
 }
 
 #[derive(Serialize)]
@@ -103,14 +105,24 @@ impl Layout {
             layout.week_id = frame.week.to_string();
             layout.top_href = urls::top(frame.week);
             layout.top = frame.top.iter().take(STRIP_LEN).map(top_item).collect();
+            let item = |s: &gazette_domain::Section, children| NavItem {
+                current: current_section == Some(s.slug.as_str()),
+                href: urls::section(&s.slug),
+                name: s.name.clone(),
+                children,
+            };
             layout.sections = frame
                 .sections
                 .iter()
                 .filter(|s| s.parent.is_none())
-                .map(|s| NavItem {
-                    current: current_section == Some(s.slug.as_str()),
-                    href: urls::section(&s.slug),
-                    name: s.name.clone(),
+                .map(|s| {
+                    let children = frame
+                        .sections
+                        .iter()
+                        .filter(|c| c.parent == Some(s.id))
+                        .map(|c| item(c, Vec::new()))
+                        .collect();
+                    item(s, children)
                 })
                 .collect();
         }
@@ -219,11 +231,96 @@ pub struct ArticleView {
     pub footer: Option<String>,
     pub tags: Vec<String>,
     pub language: String,
+    /// The page's one address, absolute.
+    pub canonical: String,
+    /// The story's picture (its first image) or the site's share card,
+    /// absolute.
+    pub image: String,
+    /// `NewsArticle` JSON-LD, safe inside `<script>`.
+    pub json_ld: String,
+    /// The week's edition the story belongs to.
+    pub week_href: Option<String>,
+    /// Links that share the story, no third-party script involved.
+    pub share: Vec<LinkView>,
+}
+
+/// The first `<img src>` of a sanitized body.
+fn first_image(html: &str) -> Option<&str> {
+    let at = html.find("<img ")?;
+    let rest = &html[at..];
+    let end = rest.find('>')?;
+    let tag = &rest[..end];
+    let src = tag.find("src=\"")? + 5;
+    let len = tag[src..].find('"')?;
+    Some(&tag[src..src + len]).filter(|s| !s.is_empty())
+}
+
+/// `path` (or an absolute URL) as an absolute URL of the site.
+fn absolute(base_url: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") {
+        path.to_owned()
+    } else {
+        format!("{}{path}", base_url.trim_end_matches('/'))
+    }
+}
+
+/// The story as schema.org's `NewsArticle`, for search engines.
+fn news_article_json(a: &Article, newsroom: &Newsroom, canonical: &str, image: &str) -> String {
+    let iso = |z: &ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
+    let authors: Vec<serde_json::Value> = if a.contributors.is_empty() {
+        vec![serde_json::json!({ "@type": "Organization", "name": newsroom.name })]
+    } else {
+        a.contributors
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "@type": "Person",
+                    "name": c.name,
+                    "url": absolute(&newsroom.base_url, &urls::contributor(&c.slug)),
+                })
+            })
+            .collect()
+    };
+    let published = a.published_at.as_ref().map(iso);
+    let value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": { "@type": "WebPage", "@id": canonical },
+        "url": canonical,
+        "headline": a.headline,
+        "description": a.standfirst,
+        "datePublished": published,
+        "dateModified": iso(&a.updated_at),
+        "author": authors,
+        "publisher": {
+            "@type": "Organization",
+            "name": newsroom.name,
+            "url": newsroom.base_url,
+            "logo": {
+                "@type": "ImageObject",
+                "url": absolute(&newsroom.base_url, crate::pages::assets::LOGO_PATH),
+                "width": 600,
+                "height": 60,
+            },
+        },
+        "image": [image],
+        "articleSection": a.sections.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        "keywords": a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "inLanguage": a.language,
+        "isAccessibleForFree": true,
+    });
+    // Inside <script>, "</" could end the element: JSON allows "<\/".
+    value.to_string().replace("</", "<\\/")
 }
 
 impl ArticleView {
     /// `hit_token` is the token the page's beacon sends back.
     pub fn new(a: &Article, newsroom: &Newsroom, hit_token: &str) -> Self {
+        let canonical = absolute(&newsroom.base_url, &urls::article(&a.slug));
+        let image = absolute(
+            &newsroom.base_url,
+            first_image(&a.body_html).unwrap_or(crate::pages::assets::CARD_PATH),
+        );
         ArticleView {
             id: a.id.0,
             headline: a.headline.clone(),
@@ -255,8 +352,43 @@ impl ArticleView {
             footer: a.footer.clone(),
             tags: a.tags.iter().map(|t| t.name.clone()).collect(),
             language: a.language.clone(),
+            week_href: a
+                .published_at
+                .as_ref()
+                .and_then(|p| IsoWeek::of_zoned(&p.with_time_zone(newsroom.time_zone.clone())).ok())
+                .map(urls::week),
+            share: share_links(&canonical, &a.headline),
+            json_ld: news_article_json(a, newsroom, &canonical, &image),
+            canonical,
+            image,
         }
     }
+}
+
+/// Share links: plain addresses of the networks' share pages and e-mail.
+fn share_links(url: &str, headline: &str) -> Vec<LinkView> {
+    let enc = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let (u, t) = (enc(url), enc(headline));
+    vec![
+        LinkView {
+            name: "E-mail".into(),
+            href: format!("mailto:?subject={t}&body={u}"),
+        },
+        LinkView {
+            name: "Facebook".into(),
+            href: format!("https://www.facebook.com/sharer/sharer.php?u={u}"),
+        },
+        LinkView {
+            name: "X".into(),
+            href: format!("https://x.com/intent/post?url={u}&text={t}"),
+        },
+        LinkView {
+            name: "WhatsApp".into(),
+            href: format!("https://wa.me/?text={t}%20{u}"),
+        },
+    ]
 }
 
 /// "YEREVAN (<a href=/sources/azatutyun>Azatutyun</a>) —" as HTML.

@@ -131,6 +131,22 @@ pub async fn core(config: &Config, store: Arc<dyn Store>) -> anyhow::Result<Arc<
     .context("cannot read the newsroom's shared secrets from the database")
 }
 
+/// Opens this node's search index; a missing or outdated one starts
+/// empty and is filled from the store by the background follower.
+pub fn open_search(config: &Config) -> anyhow::Result<Arc<gazette_search::SearchIndex>> {
+    let dir = config.search_dir();
+    let opened = gazette_search::SearchIndex::open(&dir).map_err(|e| match e {
+        gazette_search::SearchError::Busy { .. } => anyhow::anyhow!(
+            "{e}: stop the other gazette using it, or give this node a folder of its own with GAZETTE_SEARCH_DIR"
+        ),
+        e => anyhow::anyhow!(e),
+    })?;
+    if let Some(why) = opened.rebuilt {
+        tracing::info!(dir = %dir.display(), why, "building the search index from the store");
+    }
+    Ok(Arc::new(opened.index))
+}
+
 /// Binds the listening socket, turning the usual failures into advice.
 pub async fn bind(config: &Config) -> anyhow::Result<Listeners> {
     let addr = config.listen_addr()?;
@@ -153,6 +169,7 @@ pub async fn serve(
     listener: Listeners,
 ) -> anyhow::Result<()> {
     let core = core(config, store.clone()).await?;
+    core.attach_search(open_search(config)?);
     let state = AppState::new(core.clone(), config.web()?).context("cannot start the site")?;
     let background = gazette_core::jobs::start(core.clone());
     for warning in config.warnings() {

@@ -775,3 +775,47 @@ pub async fn export_wxr(over: &Overrides, file: &std::path::Path) -> anyhow::Res
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// `gazette reindex`: empties this node's search index and fills it from
+/// the database, with a progress bar on a terminal.
+pub async fn reindex(over: &Overrides) -> anyhow::Result<ExitCode> {
+    use std::io::IsTerminal;
+
+    let config = Config::load(over)?;
+    let store = app::open_store(&config, false).await?;
+    let total = store
+        .copy_count(gazette_store::CopyTable::Articles)
+        .await
+        .map_err(store_err)?;
+    let core = app::core(&config, store.clone()).await?;
+    let index = app::open_search(&config)?;
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(total)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} indexing [{bar:40}] {pos}/{len} articles, {per_sec}, {eta} left",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let progress = {
+        let bar = bar.clone();
+        move |n: u64| bar.set_position(n)
+    };
+    let read = gazette_core::search::rebuild(&core, &index, &progress)
+        .await
+        .context("could not rebuild the search index")?;
+    bar.finish_and_clear();
+    store.close().await;
+    println!(
+        "Indexed {} of {read} articles in {:.1} s ({}): the rest are drafts, pages or unpublished.",
+        index.len(),
+        started.elapsed().as_secs_f64(),
+        index.path().display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -43,6 +43,11 @@ pub struct Config {
     pub api_token_file: Option<PathBuf>,
     /// Milliseconds a rendered reader page is served from memory (0: off).
     pub page_cache_ms: u64,
+    /// This node's search index (default `DATA_DIR/search`). Each node
+    /// keeps its own: nodes sharing a data directory need one each.
+    pub search_dir: Option<PathBuf>,
+    /// Feeds carry each story's whole text (`true`) or its standfirst.
+    pub feeds_full_text: bool,
     pub newsroom: NewsroomConfig,
     pub views: ViewsConfig,
     pub comments: CommentsConfig,
@@ -181,6 +186,8 @@ impl Default for Config {
             api_token: None,
             api_token_file: None,
             page_cache_ms: 5000,
+            search_dir: None,
+            feeds_full_text: true,
             newsroom: NewsroomConfig::default(),
             views: ViewsConfig::default(),
             comments: CommentsConfig::default(),
@@ -425,6 +432,13 @@ impl Config {
         self.data_dir.join("media")
     }
 
+    /// Where this node's search index lives.
+    pub fn search_dir(&self) -> PathBuf {
+        self.search_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("search"))
+    }
+
     /// What the web layer needs.
     pub fn web(&self) -> anyhow::Result<gazette_web::WebConfig> {
         Ok(gazette_web::WebConfig {
@@ -434,6 +448,7 @@ impl Config {
             api_token: self.api_token()?,
             page_cache_ttl: std::time::Duration::from_millis(self.page_cache_ms),
             media_dir: Some(self.media_dir()),
+            feeds_full_text: self.feeds_full_text,
             ..gazette_web::WebConfig::default()
         })
     }

@@ -117,6 +117,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Build this node's search index again from the database (it is
+    /// rebuilt by itself when missing or outdated). Stop the server using
+    /// the same index first.
+    Reindex,
     /// Move a newsroom between databases.
     Store {
         #[command(subcommand)]
@@ -296,6 +300,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => commands::export_wxr(&over, &file).await,
         Command::Redirects { json } => commands::redirects(&over, json).await,
         Command::Migrate => commands::migrate(&over).await,
+        Command::Reindex => commands::reindex(&over).await,
         Command::Comments { action } => match action {
             CommentAction::Pending { json } => commands::comments_pending(&over, json).await,
             CommentAction::Approve { ids } => {

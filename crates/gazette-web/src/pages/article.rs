@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::{
     AppError, AppState, forms,
     pages::{comments::form_purpose, frame, page},
-    views::{ArticleView, Layout, comment_threads, v},
+    views::{ArticleView, Layout, SummaryView, comment_threads, v},
 };
 
 #[derive(Deserialize)]
@@ -30,6 +30,18 @@ pub async fn show(
     let now = core.now();
     let article = core.store.article_by_slug(&slug, now).await?;
     let comments = core.store.approved_comments(article.id).await?;
+    let around = core.around(&article).await?;
+    let summary = |a: &gazette_domain::ArticleSummary| SummaryView::new(a, &core.newsroom);
+    let related: Vec<SummaryView> = around.related.iter().map(summary).collect();
+    let related_headlines: Vec<_> = around
+        .related_headlines
+        .iter()
+        .map(
+            |(h, slug)| context! { headline => h, href => slug.as_ref().map(crate::urls::article) },
+        )
+        .collect();
+    let previous = around.neighbours.previous.as_ref().map(summary);
+    let next = around.neighbours.next.as_ref().map(summary);
     let frame = frame(&state).await?;
     let section = article.sections.first().map(|s| s.slug.to_string());
     let layout = Layout::new(core, Some(&frame), section.as_deref());
@@ -40,13 +52,19 @@ pub async fn show(
         .map(|c| context! { id => c.id.0, author => c.author_name.clone() });
     let hit_token = core.views.hit_token(article.id, now);
     let ts = now.as_second();
+    let view = ArticleView::new(&article, &core.newsroom, &hit_token);
     let html = state.templates.render(
         "pages/article.html",
         context! {
             layout => v(&layout),
             title => &article.headline,
-            article => v(&ArticleView::new(&article, &core.newsroom, &hit_token)),
+            canonical => &view.canonical,
+            article => v(&view),
             comments => v(&threads),
+            related => v(&related),
+            related_headlines,
+            previous => previous.as_ref().map(v),
+            next => next.as_ref().map(v),
             reply_to,
             pending_notice => q.comment.as_deref() == Some("pending"),
             form => context! {

@@ -12,6 +12,15 @@ use crate::AppError;
 
 const CSS: &str = include_str!("../../static/gazette.css");
 const FAVICON: &str = include_str!("../../static/favicon.svg");
+/// The picture shared for a story without one of its own (1200×630).
+const CARD: &[u8] = include_bytes!("../../static/card.png");
+/// The publisher's logo in search engines' markup (600×60).
+const LOGO: &[u8] = include_bytes!("../../static/logo.png");
+
+/// Path of the default share picture.
+pub const CARD_PATH: &str = "/static/card.png";
+/// Path of the publisher's logo.
+pub const LOGO_PATH: &str = "/static/logo.png";
 
 /// The stylesheet's URL carries a hash of its content, so it can be cached
 /// for a year and still change with a new release.
@@ -44,6 +53,14 @@ pub async fn file(Path(file): Path<String>) -> Result<Response, AppError> {
                 (header::CACHE_CONTROL, "public, max-age=86400"),
             ],
             FAVICON,
+        )
+            .into_response()),
+        "card.png" | "logo.png" => Ok((
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            if file == "card.png" { CARD } else { LOGO },
         )
             .into_response()),
         _ => Err(AppError::NotFound),

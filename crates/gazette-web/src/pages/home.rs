@@ -1,7 +1,7 @@
 //! `/`: the front page, the latest stories first.
 
 use axum::{
-    extract::{Query, State},
+    extract::{Path, Query, State},
     response::Response,
 };
 use gazette_store::Listing;
@@ -9,7 +9,7 @@ use minijinja::context;
 
 use crate::{
     AppError, AppState,
-    pages::{PageQuery, frame, load_page, page, redirects},
+    pages::{PageArg, PageQuery, frame, load_page, page, redirects},
     urls,
     views::{Layout, Pager, SummaryView, v},
 };
@@ -26,6 +26,22 @@ pub async fn show(
             None => Err(AppError::NotFound),
         };
     }
+    front(state, PageArg::Query(q.page)).await
+}
+
+/// `/page/N`: older stories.
+pub async fn paged(
+    State(state): State<AppState>,
+    Path(n): Path<String>,
+) -> Result<Response, AppError> {
+    front(state, PageArg::Path(n)).await
+}
+
+async fn front(state: AppState, arg: PageArg) -> Result<Response, AppError> {
+    let q = match arg.resolve(urls::home()) {
+        Ok(q) => q,
+        Err(moved) => return Ok(*moved),
+    };
     let store = state.core.store.clone();
     let now = state.core.now();
     let (number, mut stories, has_more) = load_page(&state, Listing::Latest, &q, |p| async move {

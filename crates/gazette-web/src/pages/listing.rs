@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::{
     AppError, AppState,
-    pages::{PageQuery, frame, load_page, page},
+    pages::{PageArg, PageQuery, frame, load_page, page},
     urls,
     views::{Layout, Pager, v},
 };
@@ -30,11 +30,7 @@ struct Subject {
     bio: Option<String>,
 }
 
-pub async fn section(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, AppError> {
+async fn section_page(state: AppState, slug: String, q: PageArg) -> Result<Response, AppError> {
     let store = state.core.store.clone();
     let now = state.core.now();
     let section = store.section_by_slug(&slug).await?;
@@ -52,11 +48,7 @@ pub async fn section(
     .await
 }
 
-pub async fn contributor(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, AppError> {
+async fn contributor_page(state: AppState, slug: String, q: PageArg) -> Result<Response, AppError> {
     let store = state.core.store.clone();
     let now = state.core.now();
     let person = store.contributor_by_slug(&slug).await?;
@@ -74,11 +66,7 @@ pub async fn contributor(
     .await
 }
 
-pub async fn source(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, AppError> {
+async fn source_page(state: AppState, slug: String, q: PageArg) -> Result<Response, AppError> {
     let store = state.core.store.clone();
     let now = state.core.now();
     let source = store.source_by_slug(&slug).await?;
@@ -96,11 +84,7 @@ pub async fn source(
     .await
 }
 
-pub async fn tag(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Result<Response, AppError> {
+async fn tag_page(state: AppState, slug: String, q: PageArg) -> Result<Response, AppError> {
     let store = state.core.store.clone();
     let now = state.core.now();
     let tag = store.tag_by_slug(&slug).await?;
@@ -123,22 +107,35 @@ async fn render<F, Fut>(
     subject: Subject,
     listing: Listing,
     section: Option<&str>,
-    q: PageQuery,
+    q: PageArg,
     load: F,
 ) -> Result<Response, AppError>
 where
     F: FnOnce(Page) -> Fut,
     Fut: Future<Output = StoreResult<Vec<ArticleSummary>>>,
 {
+    let q = match q.resolve(&subject.href) {
+        Ok(q) => q,
+        Err(moved) => return Ok(*moved),
+    };
     let (number, stories, has_more) = load_page(state, listing, &q, load).await?;
     let frame = frame(state).await?;
     let layout = Layout::new(&state.core, Some(&frame), section);
     let title = format!("{}: {}", subject.kind, subject.name);
     let pager = Pager::new(&subject.href, number, has_more);
+    let (rss, atom) = urls::feeds_of(&subject.href);
+    let base = state.core.newsroom.base_url.trim_end_matches('/');
     let html = state.templates.render(
         "pages/listing.html",
         context! {
             layout => v(&layout),
+            canonical => format!("{base}{}", urls::page(&subject.href, number)),
+            feeds => vec![
+                context! { kind => "rss", href => &rss, title => format!("{} (RSS)", subject.name) },
+                context! { kind => "atom", href => &atom, title => format!("{} (Atom)", subject.name) },
+            ],
+            rss,
+            atom,
             title,
             subject => v(&subject),
             stories => v(&stories),
@@ -146,4 +143,31 @@ where
         },
     )?;
     Ok(page(html))
+}
+
+macro_rules! listing_routes {
+    ($($bare:ident, $paged:ident, $inner:ident;)*) => {$(
+        /// The listing's first page; `?page=N` moves to `…/page/N`.
+        pub async fn $bare(
+            State(state): State<AppState>,
+            Path(slug): Path<String>,
+            Query(q): Query<PageQuery>,
+        ) -> Result<Response, AppError> {
+            $inner(state, slug, PageArg::Query(q.page)).await
+        }
+        /// `…/page/N`.
+        pub async fn $paged(
+            State(state): State<AppState>,
+            Path((slug, n)): Path<(String, String)>,
+        ) -> Result<Response, AppError> {
+            $inner(state, slug, PageArg::Path(n)).await
+        }
+    )*};
+}
+
+listing_routes! {
+    section, section_paged, section_page;
+    contributor, contributor_paged, contributor_page;
+    source, source_paged, source_page;
+    tag, tag_paged, tag_page;
 }

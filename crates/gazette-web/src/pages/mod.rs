@@ -4,12 +4,16 @@
 pub mod article;
 pub mod assets;
 pub mod comments;
+pub mod feeds;
 pub mod hits;
 pub mod home;
 pub mod listing;
 pub mod redirects;
+pub mod search;
+pub mod sitemap;
 pub mod staff;
 pub mod top;
+pub mod week;
 
 use std::sync::Arc;
 
@@ -53,6 +57,46 @@ pub fn page(html: String) -> Response {
 #[derive(Deserialize)]
 pub struct PageQuery {
     pub page: Option<u32>,
+}
+
+/// Which page of a listing a request asks for: `?page=N` (an old form,
+/// moved permanently to the path) or `/page/N` in the path.
+pub enum PageArg {
+    Query(Option<u32>),
+    Path(String),
+}
+
+impl PageArg {
+    /// The page to show, or the answer that moves the reader to the
+    /// listing's one address for it (`base` is the listing's first page).
+    pub fn resolve(self, base: &str) -> Result<PageQuery, Box<Response>> {
+        match self {
+            PageArg::Query(None) => Ok(PageQuery { page: None }),
+            PageArg::Query(Some(n)) if (1..=MAX_PAGE).contains(&n) => {
+                Err(Box::new(moved(&crate::urls::page(base, n))))
+            }
+            PageArg::Query(Some(_)) => Err(Box::new(AppError::NotFound.into_response())),
+            // One spelling per page: `/page/02` and `/page/+2` are no page.
+            PageArg::Path(raw) => match raw.parse::<u32>() {
+                Ok(n) if raw != n.to_string() => Err(Box::new(AppError::NotFound.into_response())),
+                Ok(1) => Err(Box::new(moved(base))),
+                Ok(n) if (2..=MAX_PAGE).contains(&n) => Ok(PageQuery { page: Some(n) }),
+                _ => Err(Box::new(AppError::NotFound.into_response())),
+            },
+        }
+    }
+}
+
+/// A 301 to the one address of a page.
+pub fn moved(to: &str) -> Response {
+    (
+        axum::http::StatusCode::MOVED_PERMANENTLY,
+        [
+            (header::LOCATION, to.to_owned()),
+            (header::CACHE_CONTROL, "public, max-age=86400".to_owned()),
+        ],
+    )
+        .into_response()
 }
 
 /// Stories per listing page.

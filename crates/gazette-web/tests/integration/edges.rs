@@ -104,16 +104,27 @@ engines!(
                 .await;
         }
         for (p, want) in [
-            ("/?page=2", 200),
-            ("/?page=3", 404),
+            ("/page/2", 200),
+            ("/page/3", 404),
+            ("/page/0", 404),
+            ("/page/02", 404),
+            ("/page/+2", 404),
+            ("/page/4294967295", 404),
+            ("/page/99999999999999999999", 404),
+            ("/page/-1", 404),
+            ("/page/abc", 404),
+            ("/page/1", 301),
+            ("/?page=2", 301),
             ("/?page=0", 404),
             ("/?page=4294967295", 404),
             ("/?page=-1", 400),
             ("/?page=abc", 400),
-            ("/sections/harbour-coast?page=2", 200),
-            ("/sections/harbour-coast?page=999999", 404),
-            ("/contributors/ani-hakobyan?page=3", 404),
-            ("/sources/meridian-wire?page=3", 404),
+            ("/sections/harbour-coast/page/2", 200),
+            ("/sections/harbour-coast?page=2", 301),
+            ("/sections/harbour-coast/page/999999", 404),
+            ("/contributors/ani-hakobyan/page/3", 404),
+            ("/sources/meridian-wire/page/3", 404),
+            ("/tags/ferries/page/2", 404),
         ] {
             let t0 = Instant::now();
             let r = app.get(p).await;
@@ -123,7 +134,7 @@ engines!(
                 "{p} answered quickly"
             );
         }
-        let page2 = app.text("/?page=2").await;
+        let page2 = app.text("/page/2").await;
         assert!(
             !page2.contains("rel=\"next\""),
             "page 2 of 25 stories is the last"

@@ -5,6 +5,7 @@ mod browser;
 mod cache;
 mod comments;
 mod edges;
+mod reader;
 mod redirects;
 mod top;
 mod util;

@@ -25,7 +25,10 @@ engines!(tag_pages_list_their_stories, |engine: Engine| async move {
         "{html}"
     );
     assert_eq!(app.get("/tags/no-such-tag").await.status(), 404);
-    assert_eq!(app.get("/tags/ferries?page=2").await.status(), 404);
+    assert_eq!(app.get("/tags/ferries/page/2").await.status(), 404);
+    let old = app.get("/tags/ferries?page=2").await;
+    assert_eq!(old.status(), 301, "the old form moves to the path");
+    assert_eq!(old.headers()["location"], "/tags/ferries/page/2");
 });
 
 engines!(
@@ -89,7 +92,7 @@ engines!(
             (
                 "/category/community/harbour-coast/page/2/",
                 301,
-                "/sections/harbour-coast?page=2",
+                "/sections/harbour-coast/page/2",
             ),
             (
                 "/category/community/harbour-coast/feed/",

@@ -16,7 +16,7 @@ engines!(
             20,
             "a full first page"
         );
-        assert!(home.contains(r#"rel="next" href="/?page=2""#));
+        assert!(home.contains(r#"rel="next" href="/page/2""#));
         let nav_sections = home.matches(r#"<li><a href="/sections/"#).count();
         assert!(
             nav_sections >= 6,
@@ -29,8 +29,8 @@ engines!(
         assert_eq!(status, 200);
         assert!(wire.contains(r#"<article class="summary">"#));
         // Page 25 of 500 stories exists, page 26 does not.
-        assert_eq!(server.get("/?page=25").await.0, 200);
-        assert_eq!(server.get("/?page=26").await.0, 404);
+        assert_eq!(server.get("/page/25").await.0, 200);
+        assert_eq!(server.get("/page/26").await.0, 404);
         drop(server);
 
         // Running the demo again keeps the newsroom as it is.
