@@ -254,7 +254,11 @@ impl Core {
     ) -> StoreResult<Option<Comment>> {
         let done = self.comments.moderate(&*self.store, id, action).await?;
         // This node's caches follow at once; others hear it from the feed.
-        self.apply_change(Change::Everything).await;
+        // A deleted comment no longer says which story it was on.
+        let change = done
+            .as_ref()
+            .map_or(Change::Everything, |c| Change::Comments(c.article));
+        self.apply_change(change).await;
         Ok(done)
     }
 

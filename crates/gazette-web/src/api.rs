@@ -179,7 +179,9 @@ pub async fn moderate(
         .moderate(CommentId(id), action)
         .await?
         .ok_or(AppError::NotFound)?;
-    state.pages_changed();
+    // The story's pages follow before the answer (other nodes hear it
+    // from the change feed).
+    state.pages_changed_for(&gazette_store::Change::Comments(comment.article));
     Ok(Json(comment))
 }
 

@@ -1,20 +1,36 @@
-//! A short-lived cache of rendered reader pages (a "microcache").
+//! Rendered reader pages kept in memory, compressed once, revalidated with
+//! `ETag`/`Last-Modified`, and forgotten precisely when what they show
+//! changes.
 //!
-//! Pages are public and the same for every reader, so for a few seconds a
-//! rendered page is served from memory instead of the database and the
-//! templates. Counts on pages are refreshed by the view beacon and the
-//! comment queue anyway; what readers see is at most `ttl` old. moka gives
-//! an async cache bounded by time and by the bytes it holds.
+//! Pages are public and the same for every reader, so a rendered page is
+//! served from memory instead of the database and the templates, for at
+//! most `ttl`. Each page records what it shows ([`Shows`]: the story it is
+//! about, the stories it lists); a change forgets only the pages it makes
+//! stale, on every node (changes arrive from the store's feed):
+//!
+//! - a story's comments changed: its page and every page listing it;
+//! - a story was saved: its page, every page listing it, and every page
+//!   that is not a story's page (front page, sections, weeks, feeds,
+//!   sitemaps: the story may now belong there);
+//! - a ranking froze, sections moved, or anything else: every page.
+//!
+//! A page is compressed with gzip and brotli when it is rendered, never
+//! per request, and answered in the encoding the client asks for. Its
+//! `ETag` is a hash of its bytes: a client that already has them gets a
+//! `304` without a body.
 
 use std::{
-    sync::atomic::{AtomicU64, Ordering},
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
-    http::{HeaderMap, Method, StatusCode, header},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -24,11 +40,30 @@ use crate::AppState;
 /// Largest page kept; anything bigger is served but not cached.
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
+/// Smaller bodies are not worth compressing.
+const COMPRESS_FROM: usize = 1024;
+
+/// What a page shows, set by its handler as a response extension: the
+/// story it is about (for a story's page) and the stories it lists.
+#[derive(Clone, Debug, Default)]
+pub struct Shows {
+    pub article: Option<i64>,
+    /// Stories listed with their counts (summaries).
+    pub listed: Arc<[i64]>,
+    /// Stories named without counts (the top-stories strip).
+    pub named: Arc<[i64]>,
+}
+
 #[derive(Clone)]
 struct Page {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    gzip: Option<Bytes>,
+    br: Option<Bytes>,
+    etag: HeaderValue,
+    last_modified: HeaderValue,
+    shows: Shows,
 }
 
 pub struct PageCache {
@@ -36,6 +71,9 @@ pub struct PageCache {
     /// Part of every key: clearing starts a new generation, and pages of
     /// old ones are never found again (they age out).
     generation: AtomicU64,
+    /// Bumped by every forgetting: a page rendered across one is served
+    /// but not kept (it may show what was just forgotten).
+    forgettings: AtomicU64,
     /// Requests that could have been answered from the cache, and those
     /// of them that had to render (the rest were hits).
     lookups: AtomicU64,
@@ -50,13 +88,21 @@ impl PageCache {
                 .time_to_live(ttl)
                 .max_capacity(max_bytes)
                 .weigher(|k: &String, p: &Page| {
-                    u32::try_from(k.len() + p.body.len() + 512).unwrap_or(u32::MAX)
+                    let bytes = k.len()
+                        + p.body.len()
+                        + p.gzip.as_ref().map_or(0, Bytes::len)
+                        + p.br.as_ref().map_or(0, Bytes::len)
+                        + 8 * (p.shows.listed.len() + p.shows.named.len())
+                        + 512;
+                    u32::try_from(bytes).unwrap_or(u32::MAX)
                 })
+                .support_invalidation_closures()
                 .build()
         });
         PageCache {
             pages,
             generation: Default::default(),
+            forgettings: Default::default(),
             lookups: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -72,7 +118,41 @@ impl PageCache {
 
     /// Forgets every page, after a change readers should see at once.
     pub fn clear(&self) {
+        self.forgettings.fetch_add(1, Ordering::AcqRel);
         self.generation.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Forgets the pages `change` makes stale.
+    pub fn forget(&self, change: &gazette_store::Change) {
+        use gazette_store::Change;
+        let Some(pages) = &self.pages else {
+            return;
+        };
+        self.forgettings.fetch_add(1, Ordering::AcqRel);
+        let result = match *change {
+            Change::Comments(id) => {
+                let id = id.0;
+                pages.invalidate_entries_if(move |_, p| {
+                    p.shows.article == Some(id) || p.shows.listed.contains(&id)
+                })
+            }
+            Change::Article(id) => {
+                let id = id.0;
+                pages.invalidate_entries_if(move |_, p| {
+                    p.shows.article.is_none_or(|a| a == id)
+                        || p.shows.listed.contains(&id)
+                        || p.shows.named.contains(&id)
+                })
+            }
+            Change::Sections | Change::Ranking(_) | Change::Everything => {
+                self.clear();
+                return;
+            }
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not forget pages precisely; forgetting them all");
+            self.clear();
+        }
     }
 }
 
@@ -80,7 +160,7 @@ impl PageCache {
 /// for everyone. Hits, the API, staff pages and pages that greet one
 /// reader (`?comment=`, `?reply_to=`) never are.
 fn cacheable(method: &Method, uri: &axum::http::Uri) -> bool {
-    if method != Method::GET {
+    if method != Method::GET && method != Method::HEAD {
         return false;
     }
     let reader_page = crate::urls::is_reader_page(uri.path());
@@ -113,7 +193,8 @@ impl PageCache {
         let key = self.key(req.uri())?;
         self.lookups.fetch_add(1, Ordering::Relaxed);
         req.extensions_mut().insert(LookedUp);
-        pages.get(&key).await.map(IntoResponse::into_response)
+        let page = pages.get(&key).await?;
+        Some(page.answer(req.method(), req.headers()))
     }
 }
 
@@ -143,65 +224,279 @@ fn cache_key(uri: &axum::http::Uri) -> Option<String> {
 }
 
 pub async fn microcache(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(pages) = &state.page_cache.pages else {
-        return next.run(req).await;
-    };
+    let cache = &state.page_cache;
     if !cacheable(req.method(), req.uri()) {
         return next.run(req).await;
     }
-    let Some(key) = state.page_cache.key(req.uri()) else {
-        return next.run(req).await;
+    let method = req.method().clone();
+    let asked = req.headers().clone();
+    let (Some(pages), Some(key)) = (&cache.pages, cache.key(req.uri())) else {
+        // No cache: the page is still compressed and revalidated.
+        let resp = next.run(req).await;
+        return match Page::from_response(resp).await {
+            Ok(page) => page.answer(&method, &asked),
+            Err(resp) => resp,
+        };
     };
     if req.extensions().get::<LookedUp>().is_none() {
-        state.page_cache.lookups.fetch_add(1, Ordering::Relaxed);
+        cache.lookups.fetch_add(1, Ordering::Relaxed);
         if let Some(page) = pages.get(&key).await {
-            return page.into_response();
+            return page.answer(&method, &asked);
         }
     }
     // One request renders a missing page; the others asking for it at the
     // same moment wait for that one instead of all rendering it at once.
-    let misses = &state.page_cache.misses;
+    let misses = &cache.misses;
+    let forgettings = &cache.forgettings;
     let rendered = pages
         .try_get_with(key, async move {
             misses.fetch_add(1, Ordering::Relaxed);
+            let before = forgettings.load(Ordering::Acquire);
             let resp = next.run(req).await;
-            let public = resp
-                .headers()
-                .get(header::CACHE_CONTROL)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.starts_with("public"));
-            let keep = resp.status() == StatusCode::OK
-                && public
-                && !resp.headers().contains_key(header::SET_COOKIE);
-            let (parts, body) = resp.into_parts();
-            let page = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
-                Ok(body) => Page {
-                    status: parts.status,
-                    headers: parts.headers,
-                    body,
-                },
-                Err(e) => {
-                    tracing::error!(error = %e, "could not read a page for the cache");
-                    Page {
-                        status: StatusCode::INTERNAL_SERVER_ERROR,
-                        headers: HeaderMap::new(),
-                        body: Bytes::new(),
-                    }
+            match Page::from_response(resp).await {
+                // A change landed while it rendered: served, not kept.
+                Ok(page) if forgettings.load(Ordering::Acquire) != before => {
+                    Err(Uncached::Page(Box::new(page)))
                 }
-            };
-            // Not kept: the caller (and anyone waiting with it) still gets it.
-            if keep { Ok(page) } else { Err(page) }
+                Ok(page) => Ok(page),
+                Err(resp) => Err(Uncached::Plain(Plain::read(resp).await)),
+            }
         })
         .await;
     match rendered {
-        Ok(page) => page.into_response(),
-        Err(uncached) => (*uncached).clone().into_response(),
+        Ok(page) => page.answer(&method, &asked),
+        Err(uncached) => match &*uncached {
+            Uncached::Page(page) => page.answer(&method, &asked),
+            Uncached::Plain(plain) => plain.clone().into_response(),
+        },
     }
+}
+
+/// A render that is not kept, served to everyone who waited for it: a
+/// page rendered across a change, or a response that is not a page to
+/// keep (an error page, a redirect).
+enum Uncached {
+    Page(Box<Page>),
+    Plain(Plain),
+}
+
+/// A response read whole.
+#[derive(Clone)]
+struct Plain {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Plain {
+    async fn read(resp: Response) -> Plain {
+        let (parts, body) = resp.into_parts();
+        match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+            Ok(body) => Plain {
+                status: parts.status,
+                headers: parts.headers,
+                body,
+            },
+            Err(e) => {
+                tracing::error!(error = %e, "could not read a response");
+                Plain {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    headers: HeaderMap::new(),
+                    body: Bytes::new(),
+                }
+            }
+        }
+    }
+}
+
+impl IntoResponse for Plain {
+    fn into_response(self) -> Response {
+        (self.status, self.headers, Body::from(self.body)).into_response()
+    }
+}
+
+fn is_public(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("public"))
+}
+
+impl Page {
+    /// A `200` public page, read whole, hashed and compressed; anything
+    /// else comes back as it was.
+    async fn from_response(resp: Response) -> Result<Page, Response> {
+        if resp.status() != StatusCode::OK
+            || !is_public(resp.headers())
+            || resp.headers().contains_key(header::SET_COOKIE)
+            || resp.headers().contains_key(header::CONTENT_ENCODING)
+        {
+            return Err(resp);
+        }
+        let shows = resp
+            .extensions()
+            .get::<Shows>()
+            .cloned()
+            .unwrap_or_default();
+        let (parts, body) = resp.into_parts();
+        let body = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+            Ok(body) => body,
+            Err(e) => {
+                tracing::error!(error = %e, "could not read a page for the cache");
+                return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+            }
+        };
+        let hash = blake3::hash(&body);
+        let etag = HeaderValue::from_str(&format!("\"{}\"", &hash.to_hex()[..20]))
+            .expect("hex is a valid header");
+        let now = jiff::Timestamp::now();
+        let last_modified =
+            HeaderValue::from_str(&http_date(now)).expect("a date is a valid header");
+        let (gzip, br) = if body.len() >= COMPRESS_FROM {
+            let text = body.clone();
+            tokio::task::spawn_blocking(move || (gzip(&text), brotli(&text)))
+                .await
+                .unwrap_or((None, None))
+        } else {
+            (None, None)
+        };
+        Ok(Page {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+            gzip,
+            br,
+            etag,
+            last_modified,
+            shows,
+        })
+    }
+
+    /// The page for a request with these headers: `304` when the client
+    /// has it, else in the best encoding it accepts.
+    fn answer(&self, method: &Method, asked: &HeaderMap) -> Response {
+        let mut headers = self.headers.clone();
+        headers.insert(header::ETAG, self.etag.clone());
+        headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        if self.not_modified(asked) {
+            headers.remove(header::CONTENT_TYPE);
+            headers.remove(header::CONTENT_LENGTH);
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+        let (body, encoding) = match preferred(asked) {
+            Some(Encoding::Br) if self.br.is_some() => (self.br.clone(), Some("br")),
+            Some(Encoding::Br | Encoding::Gzip)
+                if self.gzip.is_some() && accepts(asked, "gzip") =>
+            {
+                (self.gzip.clone(), Some("gzip"))
+            }
+            _ => (None, None),
+        };
+        if let Some(e) = encoding {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
+        }
+        let body = body.unwrap_or_else(|| self.body.clone());
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+        let body = if method == Method::HEAD {
+            Body::empty()
+        } else {
+            Body::from(body)
+        };
+        let mut resp = (self.status, body).into_response();
+        *resp.headers_mut() = headers;
+        resp
+    }
+
+    fn not_modified(&self, asked: &HeaderMap) -> bool {
+        if let Some(tags) = asked.get(header::IF_NONE_MATCH) {
+            let tags = tags.to_str().unwrap_or("");
+            let ours = self.etag.to_str().unwrap_or("");
+            return tags
+                .split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t == ours || t.strip_prefix("W/") == Some(ours));
+        }
+        let (Some(since), Ok(ours)) = (
+            asked
+                .get(header::IF_MODIFIED_SINCE)
+                .and_then(|v| v.to_str().ok()),
+            self.last_modified.to_str(),
+        ) else {
+            return false;
+        };
+        match (parse_http_date(since), parse_http_date(ours)) {
+            (Some(since), Some(ours)) => ours <= since,
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Encoding {
+    Br,
+    Gzip,
+}
+
+/// Whether `Accept-Encoding` names `coding` without `q=0`.
+fn accepts(asked: &HeaderMap, coding: &str) -> bool {
+    asked
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|part| {
+            let mut bits = part.split(';').map(str::trim);
+            let name = bits.next().unwrap_or("");
+            let refused = bits.any(|b| {
+                b.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            name.eq_ignore_ascii_case(coding) && !refused
+        })
+}
+
+fn preferred(asked: &HeaderMap) -> Option<Encoding> {
+    if accepts(asked, "br") {
+        Some(Encoding::Br)
+    } else if accepts(asked, "gzip") {
+        Some(Encoding::Gzip)
+    } else {
+        None
+    }
+}
+
+fn gzip(text: &[u8]) -> Option<Bytes> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    enc.write_all(text).ok()?;
+    enc.finish().ok().map(Bytes::from)
+}
+
+fn brotli(text: &[u8]) -> Option<Bytes> {
+    let mut out = Vec::with_capacity(text.len() / 4);
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 6,
+        lgwin: 20,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &text[..], &mut out, &params).ok()?;
+    Some(Bytes::from(out))
+}
+
+/// An HTTP date: `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(t: jiff::Timestamp) -> String {
+    t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+fn parse_http_date(s: &str) -> Option<jiff::Timestamp> {
+    jiff::fmt::rfc2822::parse(s).ok().map(|z| z.timestamp())
 }
 
 impl IntoResponse for Page {
     fn into_response(self) -> Response {
-        (self.status, self.headers, Body::from(self.body)).into_response()
+        self.answer(&Method::GET, &HeaderMap::new())
     }
 }
 
@@ -224,5 +519,27 @@ mod tests {
         assert_eq!(key("/sections/x?page=abc"), None);
         assert_eq!(key("/sections/x?page=1&page=2"), None);
         assert_eq!(key("/sections/x?page=99999999999"), None);
+    }
+
+    #[test]
+    fn encodings_follow_the_request() {
+        let h = |v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            m
+        };
+        assert_eq!(preferred(&h("gzip, deflate, br")), Some(Encoding::Br));
+        assert_eq!(preferred(&h("gzip")), Some(Encoding::Gzip));
+        assert_eq!(preferred(&h("br;q=0, gzip;q=0.5")), Some(Encoding::Gzip));
+        assert_eq!(preferred(&h("identity")), None);
+        assert_eq!(preferred(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        let t: jiff::Timestamp = "2025-11-24T08:49:37Z".parse().unwrap();
+        assert_eq!(http_date(t), "Mon, 24 Nov 2025 08:49:37 GMT");
+        assert_eq!(parse_http_date(&http_date(t)), Some(t));
+        assert_eq!(parse_http_date("yesterday"), None);
     }
 }

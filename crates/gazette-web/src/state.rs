@@ -78,8 +78,12 @@ impl AppState {
         tokio::spawn(async move {
             use tokio::sync::broadcast::error::RecvError;
             // A lagging receiver missed changes: forgetting everything covers them.
-            while let Ok(_) | Err(RecvError::Lagged(_)) = changes.recv().await {
-                cache.clear();
+            loop {
+                match changes.recv().await {
+                    Ok(change) => cache.forget(&change),
+                    Err(RecvError::Lagged(_)) => cache.clear(),
+                    Err(RecvError::Closed) => break,
+                }
             }
         });
         Ok(AppState(Arc::new(Shared {
@@ -94,6 +98,11 @@ impl AppState {
     /// Forgets every cached page at once, after a change made on this node.
     pub fn pages_changed(&self) {
         self.page_cache.clear();
+    }
+
+    /// Forgets the cached pages `change` makes stale, at once.
+    pub fn pages_changed_for(&self, change: &gazette_store::Change) {
+        self.page_cache.forget(change);
     }
 }
 

@@ -170,6 +170,7 @@ fn contributor_href(slug: &str) -> String {
 /// One story in a list.
 #[derive(Serialize)]
 pub struct SummaryView {
+    pub id: i64,
     pub href: String,
     pub headline: String,
     pub standfirst: Option<String>,
@@ -188,6 +189,7 @@ impl SummaryView {
                 .collect::<Vec<_>>()
         };
         SummaryView {
+            id: a.id.0,
             href: urls::article(&a.slug),
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),

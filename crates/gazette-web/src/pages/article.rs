@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::{
     AppError, AppState, forms,
-    pages::{comments::form_purpose, frame, page},
+    pages::{comments::form_purpose, frame, page_showing},
     views::{ArticleView, Layout, SummaryView, comment_threads, v},
 };
 
@@ -73,5 +73,11 @@ pub async fn show(
             },
         },
     )?;
-    Ok(page(html))
+    let listed = related
+        .iter()
+        .chain(previous.iter())
+        .chain(next.iter())
+        .map(|s| s.id)
+        .collect::<Vec<_>>();
+    Ok(page_showing(html, &frame, Some(article.id.0), listed))
 }

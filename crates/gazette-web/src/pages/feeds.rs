@@ -224,14 +224,20 @@ fn respond(state: &AppState, subject: Subject, articles: &[Article], format: For
             (feed.to_string(), "application/atom+xml; charset=utf-8")
         }
     };
-    (
+    let mut resp = (
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
         body,
     )
-        .into_response()
+        .into_response();
+    resp.extensions_mut().insert(crate::cache::Shows {
+        article: None,
+        listed: articles.iter().map(|a| a.id.0).collect(),
+        named: Default::default(),
+    });
+    resp
 }
 
 fn file(format: Format) -> &'static str {

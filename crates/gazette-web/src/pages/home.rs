@@ -9,7 +9,7 @@ use minijinja::context;
 
 use crate::{
     AppError, AppState,
-    pages::{PageArg, PageQuery, frame, load_page, page, redirects},
+    pages::{PageArg, PageQuery, frame, load_page, page_showing, redirects},
     urls,
     views::{Layout, Pager, SummaryView, v},
 };
@@ -74,5 +74,10 @@ async fn front(state: AppState, arg: PageArg) -> Result<Response, AppError> {
             pager => v(&Pager::new(urls::home(), number, has_more)),
         },
     )?;
-    Ok(page(html))
+    let listed = pinned
+        .iter()
+        .chain(&stories)
+        .map(|s| s.id)
+        .collect::<Vec<_>>();
+    Ok(page_showing(html, &frame, None, listed))
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::{
     AppError, AppState,
-    pages::{PageArg, PageQuery, frame, load_page, page},
+    pages::{PageArg, PageQuery, frame, load_page, page_showing},
     urls,
     views::{Layout, Pager, v},
 };
@@ -142,7 +142,8 @@ where
             pager => v(&pager),
         },
     )?;
-    Ok(page(html))
+    let listed = stories.iter().map(|s| s.id).collect::<Vec<_>>();
+    Ok(page_showing(html, &frame, None, listed))
 }
 
 macro_rules! listing_routes {

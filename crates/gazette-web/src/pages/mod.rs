@@ -53,6 +53,26 @@ pub fn page(html: String) -> Response {
     ([(header::CACHE_CONTROL, "public, max-age=60")], Html(html)).into_response()
 }
 
+/// A reader page that shows `article` (its own page) and lists `listed`,
+/// besides the frame's top stories: what the page cache forgets it by.
+pub fn page_showing(
+    html: String,
+    frame: &Frame,
+    article: Option<i64>,
+    listed: impl IntoIterator<Item = i64>,
+) -> Response {
+    let mut ids: Vec<i64> = listed.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut resp = page(html);
+    resp.extensions_mut().insert(crate::cache::Shows {
+        article,
+        listed: ids.into(),
+        named: frame.top.iter().map(|t| t.article.id.0).collect(),
+    });
+    resp
+}
+
 /// `?page=N` on listings.
 #[derive(Deserialize)]
 pub struct PageQuery {

@@ -10,7 +10,7 @@ use gazette_domain::IsoWeek;
 
 use crate::{
     AppError, AppState,
-    pages::{frame, page},
+    pages::{frame, page_showing},
     urls,
     views::{Layout, RankingView, v},
 };
@@ -47,5 +47,6 @@ pub async fn week(
             ranking => v(&view),
         },
     )?;
-    Ok(page(html))
+    let listed = view.stories.iter().map(|r| r.story.id).collect::<Vec<_>>();
+    Ok(page_showing(html, &frame, None, listed))
 }

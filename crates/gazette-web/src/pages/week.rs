@@ -13,7 +13,7 @@ use gazette_domain::IsoWeek;
 
 use crate::{
     AppError, AppState,
-    pages::{frame, page, top::parse_week},
+    pages::{frame, page_showing, top::parse_week},
     urls,
     views::{Layout, SummaryView, v},
 };
@@ -143,7 +143,12 @@ pub async fn show(
             ],
         },
     )?;
-    Ok(page(html))
+    let listed = stories
+        .iter()
+        .map(|a| a.id.0)
+        .chain(ranking.stories.iter().map(|t| t.article.id.0))
+        .collect::<Vec<_>>();
+    Ok(page_showing(html, &frame, None, listed))
 }
 
 pub async fn archive(State(state): State<AppState>) -> Result<Response, AppError> {
@@ -181,5 +186,5 @@ pub async fn archive(State(state): State<AppState>) -> Result<Response, AppError
             years,
         },
     )?;
-    Ok(page(html))
+    Ok(page_showing(html, &frame, None, []))
 }

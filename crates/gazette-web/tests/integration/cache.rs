@@ -184,3 +184,122 @@ engines!(
         assert!(nav(app.text("/").await).contains("Night Desk"), "followed");
     }
 );
+
+async fn cached_get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = app
+        .http
+        .get(app.url(path))
+        .header("User-Agent", crate::util::FIREFOX);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap()
+}
+
+engines!(
+    a_change_forgets_only_the_pages_it_makes_stale,
+    |engine: Engine| async move {
+        let mut config = test_config();
+        config.page_cache_ttl = Duration::from_secs(600);
+        let app = TestApp::with_config(engine, config).await;
+        let mut a = sample("a", "Story A", days_ago(2));
+        a.sections = vec!["Arts".into()];
+        let a_id = app.core.save_article(&a).await.unwrap().id;
+        let mut b = sample("b", "Story B", days_ago(2));
+        b.sections = vec!["Sports".into()];
+        b.contributors = vec!["Other Writer".into()];
+        b.sources.clear();
+        b.tags.clear();
+        app.core.save_article(&b).await.unwrap();
+        let h1 = |page: String| {
+            let at = page.find("<h1>").unwrap();
+            page[at..at + page[at..].find("</h1>").unwrap()].to_owned()
+        };
+        assert_eq!(h1(app.text("/articles/story-b").await), "<h1>Story B");
+        assert!(app.text("/sections/sports").await.contains("Story B"));
+        // Edited behind the core's back: every cached page stays as it was.
+        b.headline = "Story B, Corrected".into();
+        let b_id = app.store.save_article(&b, app.core.now()).await.unwrap().id;
+        assert_eq!(h1(app.text("/articles/story-b").await), "<h1>Story B");
+        // A comment on story A forgets A's pages only.
+        app.core
+            .apply_change(gazette_store::Change::Comments(a_id))
+            .await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(
+            h1(app.text("/articles/story-b").await),
+            "<h1>Story B",
+            "another story's page is kept"
+        );
+        // Story B's change forgets its page and the listings.
+        app.core
+            .apply_change(gazette_store::Change::Article(b_id))
+            .await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(
+            h1(app.text("/articles/story-b").await),
+            "<h1>Story B, Corrected"
+        );
+        assert!(
+            app.text("/sections/sports")
+                .await
+                .contains("Story B, Corrected")
+        );
+    }
+);
+
+engines!(
+    pages_revalidate_and_come_compressed_once,
+    |engine: Engine| async move {
+        let mut config = test_config();
+        config.page_cache_ttl = Duration::from_secs(60);
+        let app = TestApp::with_config(engine, config).await;
+        app.story("a", "Story", days_ago(1)).await;
+        let plain = cached_get(&app, "/", &[]).await;
+        assert_eq!(plain.status(), 200);
+        let etag = plain.headers()["etag"].to_str().unwrap().to_owned();
+        let modified = plain.headers()["last-modified"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(plain.headers().get("content-encoding").is_none());
+        assert_eq!(plain.headers()["vary"], "Accept-Encoding");
+        let body = plain.bytes().await.unwrap();
+        // The client has it: 304, no body.
+        for (k, v) in [
+            ("If-None-Match", etag.as_str()),
+            ("If-Modified-Since", modified.as_str()),
+        ] {
+            let r = cached_get(&app, "/", &[(k, v)]).await;
+            assert_eq!(r.status(), 304, "{k}");
+            assert_eq!(r.headers()["etag"], etag.as_str());
+            assert!(r.bytes().await.unwrap().is_empty());
+        }
+        let r = cached_get(&app, "/", &[("If-None-Match", "\"stale\"")]).await;
+        assert_eq!(r.status(), 200);
+        // Brotli and gzip, the same bytes once decoded.
+        let r = cached_get(&app, "/", &[("Accept-Encoding", "gzip, br")]).await;
+        assert_eq!(r.headers()["content-encoding"], "br");
+        let packed = r.bytes().await.unwrap();
+        assert!(
+            packed.len() * 2 < body.len(),
+            "{} of {}",
+            packed.len(),
+            body.len()
+        );
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &packed[..], &mut out).unwrap();
+        assert_eq!(out, body);
+        let r = cached_get(&app, "/", &[("Accept-Encoding", "gzip")]).await;
+        assert_eq!(r.headers()["content-encoding"], "gzip");
+        let packed = r.bytes().await.unwrap();
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&packed[..]), &mut out)
+            .unwrap();
+        assert_eq!(out, body);
+        // An error page is not cached, and never compressed by mistake.
+        let r = cached_get(&app, "/sections/nope", &[("Accept-Encoding", "br")]).await;
+        assert_eq!(r.status(), 404);
+        assert!(r.headers().get("content-encoding").is_none());
+    }
+);

@@ -124,7 +124,7 @@ engines!(
             ("/sections/harbour-coast/page/999999", 404),
             ("/contributors/ani-hakobyan/page/3", 404),
             ("/sources/meridian-wire/page/3", 404),
-            ("/tags/ferries/page/2", 404),
+            ("/tags/ferries/page/3", 404),
         ] {
             let t0 = Instant::now();
             let r = app.get(p).await;
