@@ -72,9 +72,25 @@ for (const url of urls) {
     await page.waitForTimeout(30);
     const dom = await page.evaluate(() => {
       const bad = [];
+      // The article's JSON-LD is a data block, never run: one, in <head>,
+      // holding strict JSON and nothing else.
+      const ld = document.querySelectorAll('script[type="application/ld+json"]');
       for (const s of document.querySelectorAll("script")) {
-        if (!s.hasAttribute("data-hit")) bad.push(`script: ${s.outerHTML.slice(0, 120)}`);
+        if (s.hasAttribute("data-hit")) continue;
+        let data = false;
+        if (s.getAttribute("type") === "application/ld+json" && ld.length === 1
+            && s.parentElement === document.head && s.attributes.length === 1) {
+          try { data = typeof JSON.parse(s.textContent) === "object"; } catch { data = false; }
+        }
+        if (!data) bad.push(`script: ${s.outerHTML.slice(0, 120)}`);
       }
+      // The page's own <meta>: charset, the named ones it writes, and
+      // OpenGraph's; never http-equiv (a refresh is a redirect).
+      const metaNames = ["viewport", "description", "robots", "twitter:card", "twitter:title",
+        "twitter:description", "twitter:image"];
+      const ownMeta = (el) => el.parentElement === document.head && !el.hasAttribute("http-equiv")
+        && (el.getAttribute("charset") || metaNames.includes(el.getAttribute("name"))
+          || /^(og|article):[a-z_]+$/.test(el.getAttribute("property") || ""));
       for (const el of document.querySelectorAll("*")) {
         for (const a of el.attributes) {
           const v = a.value.trim().toLowerCase().replace(/[\s\u0000-\u001f]/g, "");
@@ -85,7 +101,7 @@ for (const url of urls) {
           }
         }
         if (["iframe", "object", "embed", "frame", "base", "meta"].includes(el.localName)
-            && !(el.localName === "meta" && (el.getAttribute("charset") || ["viewport", "description"].includes(el.getAttribute("name"))))) {
+            && !(el.localName === "meta" && ownMeta(el))) {
           bad.push(`<${el.localName}> ${el.outerHTML.slice(0, 120)}`);
         }
       }

@@ -164,17 +164,23 @@ pub async fn render_error_pages(
     }
     let frame = pages::frame(&state).await.ok();
     let layout = Layout::new(&state.core, frame.as_ref(), None);
-    let title = match info.status {
-        StatusCode::NOT_FOUND => "Page not found",
-        StatusCode::BAD_REQUEST | StatusCode::CONFLICT => "That did not work",
-        StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "Not allowed",
-        StatusCode::TOO_MANY_REQUESTS => "Slow down",
-        _ => "Server error",
+    let text = |id: &str| state.templates.text(id, &[]);
+    let (title, message) = match info.status {
+        StatusCode::NOT_FOUND => (text("error-404-title"), text("error-404")),
+        StatusCode::BAD_REQUEST | StatusCode::CONFLICT => {
+            (text("error-400-title"), info.message.clone())
+        }
+        StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => {
+            (text("error-403-title"), info.message.clone())
+        }
+        StatusCode::TOO_MANY_REQUESTS => (text("error-429-title"), text("error-429")),
+        s if s.is_server_error() => (text("error-500-title"), text("error-500")),
+        _ => (text("error-400-title"), info.message.clone()),
     };
     let ctx = minijinja::context! {
         layout => crate::views::v(&layout),
         title,
-        message => info.message.clone(),
+        message,
         status => info.status.as_u16(),
     };
     match state.templates.render("pages/error.html", ctx) {

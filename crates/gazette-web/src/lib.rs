@@ -13,6 +13,7 @@ mod cache;
 mod client;
 mod error;
 mod forms;
+pub mod i18n;
 mod pages;
 mod security;
 mod server;

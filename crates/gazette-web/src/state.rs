@@ -87,7 +87,10 @@ impl AppState {
             }
         });
         Ok(AppState(Arc::new(Shared {
-            templates: Arc::new(Templates::new(config.theme_dir.clone())?),
+            templates: Arc::new(Templates::for_language(
+                config.theme_dir.clone(),
+                &core.newsroom.language,
+            )?),
             config: Arc::new(config),
             core,
             page_cache,

@@ -35,6 +35,8 @@ const BUILTIN: &[(&str, &str)] = builtin![
 pub enum TemplateError {
     #[error("theme_dir {0} is not a readable folder")]
     ThemeDir(PathBuf),
+    #[error("catalogue {file}: {why}")]
+    Catalogue { file: String, why: String },
     #[error("template {name}: {source}")]
     Render {
         name: String,
@@ -45,10 +47,19 @@ pub enum TemplateError {
 
 pub struct Templates {
     env: Environment<'static>,
+    catalogue: std::sync::Arc<crate::i18n::Catalogue>,
 }
 
 impl Templates {
+    /// The built-in theme (with `theme_dir`'s overrides) in English.
     pub fn new(theme_dir: Option<PathBuf>) -> Result<Self, TemplateError> {
+        Self::for_language(theme_dir, "en")
+    }
+
+    /// The theme, its text in `language` (see [`crate::i18n`]).
+    pub fn for_language(theme_dir: Option<PathBuf>, language: &str) -> Result<Self, TemplateError> {
+        let catalogue =
+            std::sync::Arc::new(crate::i18n::Catalogue::new(language, theme_dir.as_deref())?);
         let mut env = Environment::new();
         // A typo in a theme must show, not render as an empty string.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -84,7 +95,54 @@ impl Templates {
                 .find(|(n, _)| *n == name)
                 .map(|(_, s)| TemplateSource::new(*s)))
         });
-        env.add_filter("thousands", thousands);
+        let cat = catalogue.clone();
+        env.add_filter("thousands", move |n: u64| cat.number(n));
+        let cat = catalogue.clone();
+        env.add_function(
+            "t",
+            move |id: &str, kwargs: minijinja::value::Kwargs| -> Result<String, minijinja::Error> {
+                let mut args = fluent_bundle::FluentArgs::new();
+                for key in kwargs.args() {
+                    let value: minijinja::Value = kwargs.get(key)?;
+                    if key == "count"
+                        && let Ok(n) = u64::try_from(value.clone())
+                    {
+                        args.set("n", cat.number(n));
+                    }
+                    args.set(key.to_owned(), crate::i18n::argument(&value));
+                }
+                Ok(cat.message(id, &args))
+            },
+        );
+        let date = |d: &minijinja::Value, field: &str| -> Result<i64, minijinja::Error> {
+            d.get_attr(field).and_then(|v| {
+                i64::try_from(v).map_err(|_| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("a date without its {field}"),
+                    )
+                })
+            })
+        };
+        let cat = catalogue.clone();
+        env.add_filter(
+            "date_long",
+            move |d: minijinja::Value| -> Result<String, minijinja::Error> {
+                Ok(cat.date_long(
+                    date(&d, "year")?,
+                    date(&d, "month")?,
+                    date(&d, "day")?,
+                    date(&d, "weekday")?,
+                ))
+            },
+        );
+        let cat = catalogue.clone();
+        env.add_filter(
+            "date_short",
+            move |d: minijinja::Value| -> Result<String, minijinja::Error> {
+                Ok(cat.date_short(date(&d, "year")?, date(&d, "month")?, date(&d, "day")?))
+            },
+        );
         env.add_global(
             "beacon_js",
             minijinja::Value::from_safe_string(crate::security::BEACON_JS.to_owned()),
@@ -98,7 +156,17 @@ impl Templates {
             }
             minijinja::escape_formatter(out, state, value)
         });
-        Ok(Templates { env })
+        Ok(Templates { env, catalogue })
+    }
+
+    /// A message of the newsroom's catalogue, for text handlers put
+    /// together (page titles, notices).
+    pub fn text(&self, id: &str, args: &[(&str, fluent_bundle::FluentValue<'_>)]) -> String {
+        let mut a = fluent_bundle::FluentArgs::new();
+        for (k, v) in args {
+            a.set(*k, v.clone());
+        }
+        self.catalogue.message(id, &a)
     }
 
     pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<String, TemplateError> {
@@ -132,30 +200,9 @@ fn escape_html(out: &mut minijinja::Output, s: &str) -> Result<(), minijinja::Er
     out.write_str(&s[last..]).map_err(minijinja::Error::from)
 }
 
-/// 12345 -> "12,345".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1234567), "1,234,567");
-    }
 
     #[test]
     fn theme_dir_overrides_one_template_and_keeps_the_rest() {

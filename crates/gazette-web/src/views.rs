@@ -30,6 +30,12 @@ pub struct DateView {
     pub week_id: String,
     /// The week's top stories.
     pub top_href: String,
+    /// The parts the templates' `date_long` and `date_short` filters
+    /// write in the newsroom's language (weekday: Monday is 1).
+    pub year: i16,
+    pub month: i8,
+    pub day: i8,
+    pub weekday: i8,
 }
 
 impl DateView {
@@ -43,6 +49,31 @@ impl DateView {
             week: week.map_or(0, |w| w.week()),
             week_id: week.map(|w| w.to_string()).unwrap_or_default(),
             top_href: week.map(urls::top).unwrap_or_default(),
+            year: local.year(),
+            month: local.month(),
+            day: local.day(),
+            weekday: local.weekday().to_monday_one_offset(),
+        }
+    }
+}
+
+/// A calendar day, for the templates' `date_long` and `date_short`
+/// filters (weekday: Monday is 1).
+#[derive(Serialize, Clone, Copy)]
+pub struct DayView {
+    pub year: i16,
+    pub month: i8,
+    pub day: i8,
+    pub weekday: i8,
+}
+
+impl DayView {
+    pub fn new(d: jiff::civil::Date) -> Self {
+        DayView {
+            year: d.year(),
+            month: d.month(),
+            day: d.day(),
+            weekday: d.weekday().to_monday_one_offset(),
         }
     }
 }
@@ -231,7 +262,7 @@ pub struct ArticleView {
     pub body_html: String,
     pub related: Vec<String>,
     pub footer: Option<String>,
-    pub tags: Vec<String>,
+    pub tags: Vec<LinkView>,
     pub language: String,
     /// The page's one address, absolute.
     pub canonical: String,
@@ -352,7 +383,14 @@ impl ArticleView {
             body_html: with_dateline(a),
             related: a.related_headlines.clone(),
             footer: a.footer.clone(),
-            tags: a.tags.iter().map(|t| t.name.clone()).collect(),
+            tags: a
+                .tags
+                .iter()
+                .map(|t| LinkView {
+                    href: urls::tag(&t.slug),
+                    name: t.name.clone(),
+                })
+                .collect(),
             language: a.language.clone(),
             week_href: a
                 .published_at
@@ -501,8 +539,8 @@ pub struct RankingView {
     pub week: i8,
     pub year: i16,
     pub week_id: String,
-    pub first_day: String,
-    pub last_day: String,
+    pub first_day: DayView,
+    pub last_day: DayView,
     pub frozen: bool,
     pub current: bool,
     pub stories: Vec<RankedView>,
@@ -522,7 +560,7 @@ impl RankingView {
     /// `first` is the week of the newsroom's first story: no link leads
     /// before it.
     pub fn new(r: &gazette_core::Ranking, newsroom: &Newsroom, first: Option<IsoWeek>) -> Self {
-        let day = |d: jiff::civil::Date| d.strftime("%A, %B %-d, %Y").to_string();
+        let day = DayView::new;
         RankingView {
             week: r.week.week(),
             year: r.week.year(),

@@ -397,6 +397,8 @@ pub async fn generate(core: &Core, count: u32, weeks: u32, seed: u64) -> anyhow:
             .then(|| "Special to the Courier".to_owned());
 
         let body_html = gazette_ingest::html::paragraphs(&paras);
+        // Stories are tagged with their town, as a local paper does.
+        let tags = place.as_deref().map(title_case).into_iter().collect();
         let input = ArticleInput {
             import_key: Some(format!("demo:{seed}:{i}")),
             slug: None,
@@ -409,7 +411,7 @@ pub async fn generate(core: &Core, count: u32, weeks: u32, seed: u64) -> anyhow:
             pinned: false,
             published_at: Some(published),
             sections,
-            tags: Vec::new(),
+            tags,
             contributors,
             credit,
             posting_account: Some(ACCOUNTS.choose(&mut rng).unwrap().to_string()),

@@ -68,7 +68,7 @@ async fn front(state: AppState, arg: PageArg) -> Result<Response, AppError> {
         "pages/home.html",
         context! {
             layout => v(&layout),
-            title => "Latest news",
+            title => state.templates.text("latest-news", &[]),
             pinned => v(&pinned),
             stories => v(&stories),
             pager => v(&Pager::new(urls::home(), number, has_more)),

@@ -21,7 +21,7 @@ use crate::{
 /// What a listing page says about its subject.
 #[derive(Serialize)]
 struct Subject {
-    /// "Section", "Contributor", "Source", "Tag".
+    /// "section", "contributor", "source", "tag": its name in the catalogue is `kind-…`.
     kind: &'static str,
     name: String,
     href: String,
@@ -35,7 +35,7 @@ async fn section_page(state: AppState, slug: String, q: PageArg) -> Result<Respo
     let now = state.core.now();
     let section = store.section_by_slug(&slug).await?;
     let subject = Subject {
-        kind: "Section",
+        kind: "section",
         name: section.name.clone(),
         href: urls::section(&section.slug),
         website: None,
@@ -53,7 +53,7 @@ async fn contributor_page(state: AppState, slug: String, q: PageArg) -> Result<R
     let now = state.core.now();
     let person = store.contributor_by_slug(&slug).await?;
     let subject = Subject {
-        kind: "Contributor",
+        kind: "contributor",
         name: person.name.clone(),
         href: urls::contributor(&person.slug),
         website: None,
@@ -71,7 +71,7 @@ async fn source_page(state: AppState, slug: String, q: PageArg) -> Result<Respon
     let now = state.core.now();
     let source = store.source_by_slug(&slug).await?;
     let subject = Subject {
-        kind: "Source",
+        kind: "source",
         name: source.name.clone(),
         href: urls::source(&source.slug),
         website: source.url.clone(),
@@ -89,7 +89,7 @@ async fn tag_page(state: AppState, slug: String, q: PageArg) -> Result<Response,
     let now = state.core.now();
     let tag = store.tag_by_slug(&slug).await?;
     let subject = Subject {
-        kind: "Tag",
+        kind: "tag",
         name: tag.name.clone(),
         href: urls::tag(&tag.slug),
         website: None,
@@ -121,7 +121,8 @@ where
     let (number, stories, has_more) = load_page(state, listing, &q, load).await?;
     let frame = frame(state).await?;
     let layout = Layout::new(&state.core, Some(&frame), section);
-    let title = format!("{}: {}", subject.kind, subject.name);
+    let kind = state.templates.text(&format!("kind-{}", subject.kind), &[]);
+    let title = format!("{kind}: {}", subject.name);
     let pager = Pager::new(&subject.href, number, has_more);
     let (rss, atom) = urls::feeds_of(&subject.href);
     let base = state.core.newsroom.base_url.trim_end_matches('/');

@@ -70,8 +70,9 @@ pub async fn show(
     let cut = text.chars().count() > MAX_QUERY_CHARS;
     let text: String = text.chars().take(MAX_QUERY_CHARS).collect();
     if cut {
-        notices.push(format!(
-            "Your search was long; only its first {MAX_QUERY_CHARS} characters were used."
+        notices.push(state.templates.text(
+            "search-too-long",
+            &[("max", (MAX_QUERY_CHARS as i64).into())],
         ));
     }
     let sort = match p.sort.as_deref() {
@@ -82,7 +83,7 @@ pub async fn show(
     let section = match p.section.as_deref().filter(|s| !s.is_empty()) {
         Some(s) if sections.iter().any(|x| x.slug.as_str() == s) => Some(s.to_owned()),
         Some(_) => {
-            notices.push("There is no such section; searching all sections.".into());
+            notices.push(state.templates.text("search-no-section", &[]));
             None
         }
         None => None,
@@ -91,7 +92,7 @@ pub async fn show(
         Some(s) => match core.store.contributor_by_slug(s).await {
             Ok(c) => Some((c.slug.to_string(), c.name)),
             Err(StoreError::NotFound | StoreError::Invalid(_)) => {
-                notices.push("There is no such contributor; searching everyone's stories.".into());
+                notices.push(state.templates.text("search-no-contributor", &[]));
                 None
             }
             Err(e) => return Err(e.into()),
@@ -102,7 +103,7 @@ pub async fn show(
         Some(s) => match core.store.source_by_slug(s).await {
             Ok(x) => Some((x.slug.to_string(), x.name)),
             Err(StoreError::NotFound | StoreError::Invalid(_)) => {
-                notices.push("There is no such source; searching every source.".into());
+                notices.push(state.templates.text("search-no-source", &[]));
                 None
             }
             Err(e) => return Err(e.into()),
@@ -110,7 +111,7 @@ pub async fn show(
         None => None,
     };
     let tz = core.newsroom.time_zone.clone();
-    let mut day = |raw: &Option<String>, what: &str, next_day: bool| {
+    let mut day = |raw: &Option<String>, bad: &str, next_day: bool| {
         let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         match raw.parse::<jiff::civil::Date>() {
             Ok(d) => {
@@ -121,21 +122,19 @@ pub async fn show(
                     .map(|z| z.timestamp())
             }
             Err(_) => {
-                notices.push(format!(
-                    "The {what} date is not a date like 2025-11-24; it was left out."
-                ));
+                notices.push(state.templates.text(bad, &[]));
                 None
             }
         }
     };
-    let from = day(&p.from, "“from”", false);
-    let until = day(&p.to, "“to”", true);
+    let from = day(&p.from, "search-bad-from", false);
+    let until = day(&p.to, "search-bad-to", true);
     let page = match p.page.as_deref() {
         None | Some("") => 1,
         Some(n) => match n.parse::<usize>() {
             Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
             _ => {
-                notices.push("There is no such page of results; here is the first.".into());
+                notices.push(state.templates.text("search-bad-page", &[]));
                 1
             }
         },
@@ -214,9 +213,9 @@ pub async fn show(
     let frame = frame(&state).await?;
     let layout = Layout::new(core, Some(&frame), None);
     let title = if searching {
-        format!("Search: {text}")
+        format!("{}: {text}", state.templates.text("search-title", &[]))
     } else {
-        "Search".to_owned()
+        state.templates.text("search-title", &[])
     };
     let html = state.templates.render(
         "pages/search.html",
@@ -243,15 +242,16 @@ pub async fn show(
         },
     )?;
     // Results follow every edit: browsers may keep them a minute, shared
-    // caches not at all (the page cache never holds them either).
-    Ok((
-        [
-            (header::CACHE_CONTROL, "private, max-age=60"),
-            (header::HeaderName::from_static("x-robots-tag"), "noindex"),
-        ],
-        Html(html),
-    )
-        .into_response())
+    // caches not at all (the page cache never holds them either). Result
+    // pages are kept out of search engines; the search form is not.
+    let mut resp = ([(header::CACHE_CONTROL, "private, max-age=60")], Html(html)).into_response();
+    if searching {
+        resp.headers_mut().insert(
+            header::HeaderName::from_static("x-robots-tag"),
+            header::HeaderValue::from_static("noindex"),
+        );
+    }
+    Ok(resp)
 }
 
 /// The parameters that a link to another page of the same search keeps.

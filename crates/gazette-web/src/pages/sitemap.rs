@@ -46,7 +46,7 @@ pub async fn robots(State(state): State<AppState>) -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         format!(
-            "User-agent: *\nAllow: /\nDisallow: /search\nDisallow: /staff\nDisallow: /api/\nDisallow: /hit/\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/news-sitemap.xml\n"
+            "User-agent: *\nAllow: /\nDisallow: /search?\nDisallow: /staff\nDisallow: /api/\nDisallow: /hit/\n\nSitemap: {base}/sitemap.xml\nSitemap: {base}/news-sitemap.xml\n"
         ),
     )
         .into_response()

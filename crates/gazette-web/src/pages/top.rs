@@ -43,7 +43,13 @@ pub async fn week(
         "pages/top.html",
         context! {
             layout => v(&layout),
-            title => format!("Top stories, week {} of {}", week.week(), week.year()),
+            title => state.templates.text(
+                "top-title",
+                &[
+                    ("week", i64::from(week.week()).into()),
+                    ("year", week.year().to_string().into()),
+                ],
+            ),
             ranking => v(&view),
         },
     )?;

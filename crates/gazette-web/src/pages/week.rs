@@ -45,11 +45,41 @@ pub async fn edition_weeks(state: &AppState) -> Result<Option<(IsoWeek, IsoWeek)
     Ok(first.map(|f| (f, core.this_week().unwrap_or(f).max(f))))
 }
 
-fn dates(week: IsoWeek) -> String {
-    format!(
-        "{} – {}",
-        week.monday().strftime("%B %-d"),
-        week.sunday().strftime("%B %-d, %Y")
+/// "November 16 – November 22, 2026", in the newsroom's language.
+fn dates(state: &AppState, week: IsoWeek) -> String {
+    let day = |d: jiff::civil::Date| {
+        state.templates.text(
+            "date-short",
+            &[
+                ("year", d.year().to_string().into()),
+                ("day", d.day().to_string().into()),
+                (
+                    "month-short",
+                    state
+                        .templates
+                        .text(&format!("month-short-{}", d.month()), &[])
+                        .into(),
+                ),
+            ],
+        )
+    };
+    state.templates.text(
+        "date-range",
+        &[
+            ("from", day(week.monday()).into()),
+            ("to", day(week.sunday()).into()),
+        ],
+    )
+}
+
+/// "Week 48, 2025", in the newsroom's language.
+pub fn week_title(state: &AppState, week: IsoWeek) -> String {
+    state.templates.text(
+        "week-n-year",
+        &[
+            ("week", i64::from(week.week()).into()),
+            ("year", week.year().to_string().into()),
+        ],
     )
 }
 
@@ -102,7 +132,7 @@ pub async fn show(
         .collect();
     if !unfiled.is_empty() {
         groups.push(SectionGroup {
-            name: "Other stories".into(),
+            name: state.templates.text("edition-other", &[]),
             href: None,
             stories: unfiled,
         });
@@ -120,12 +150,12 @@ pub async fn show(
         "pages/week.html",
         context! {
             layout => v(&layout),
-            title => format!("Week {}, {}", week.week(), week.year()),
+            title => week_title(&state, week),
             week => context! {
                 id => week.to_string(),
                 number => week.week(),
                 year => week.year(),
-                dates => dates(week),
+                dates => dates(&state, week),
                 current => week == this,
                 frozen => ranking.frozen,
                 top_href => urls::top(week),
@@ -138,8 +168,8 @@ pub async fn show(
             prev => week.previous().filter(|p| *p >= first).map(urls::week),
             next => week.next().filter(|n| *n <= this).map(urls::week),
             feeds => vec![
-                context! { kind => "rss", href => urls::week_feed(week), title => format!("Week {}, {} (RSS)", week.week(), week.year()) },
-                context! { kind => "atom", href => urls::week_atom(week), title => format!("Week {}, {} (Atom)", week.week(), week.year()) },
+                context! { kind => "rss", href => urls::week_feed(week), title => format!("{} (RSS)", week_title(&state, week)) },
+                context! { kind => "atom", href => urls::week_atom(week), title => format!("{} (Atom)", week_title(&state, week)) },
             ],
         },
     )?;
@@ -159,8 +189,10 @@ pub async fn archive(State(state): State<AppState>) -> Result<Response, AppError
         loop {
             let link = WeekLink {
                 href: urls::week(w),
-                label: format!("Week {}", w.week()),
-                dates: dates(w),
+                label: state
+                    .templates
+                    .text("week-n", &[("week", i64::from(w.week()).into())]),
+                dates: dates(&state, w),
             };
             match years.last_mut() {
                 Some((y, links)) if *y == w.year() => links.push(link),
@@ -182,7 +214,7 @@ pub async fn archive(State(state): State<AppState>) -> Result<Response, AppError
         "pages/weeks.html",
         context! {
             layout => v(&layout),
-            title => "Weekly editions",
+            title => state.templates.text("editions-title", &[]),
             years,
         },
     )?;

@@ -319,7 +319,10 @@ engines!(
             robots.contains("Sitemap: http://127.0.0.1/sitemap.xml"),
             "{robots}"
         );
-        assert!(robots.contains("Disallow: /search"));
+        assert!(
+            robots.contains("Disallow: /search?\n"),
+            "results, not the form: {robots}"
+        );
         let index = app.text("/sitemap.xml").await;
         assert!(
             index.contains("<loc>http://127.0.0.1/sitemaps/stories-0.xml</loc>"),
@@ -392,5 +395,96 @@ engines!(
         );
         let old = app.text(&old_path).await;
         assert!(old.contains(&format!(r#"<a rel="next" href="{new_path}">"#)));
+    }
+);
+
+/// A story with no counts brought from elsewhere.
+async fn fresh_story(
+    app: &TestApp,
+    key: &str,
+    headline: &str,
+) -> (gazette_domain::ArticleId, String) {
+    let mut input = sample(key, headline, days_ago(1));
+    input.legacy_comments = 0;
+    input.legacy_views = 0;
+    let saved = app.core.save_article(&input).await.unwrap();
+    (saved.id, format!("/articles/{}", saved.slug))
+}
+
+/// Approves one comment on `id`.
+async fn one_comment(app: &TestApp, id: gazette_domain::ArticleId) {
+    let c = app
+        .store
+        .add_comment(
+            &gazette_domain::NewComment {
+                article: id,
+                parent: None,
+                author_name: "Reader".into(),
+                author_email: None,
+                body_html: "<p>Hello</p>".into(),
+                fingerprint: "hello".into(),
+            },
+            app.core.now(),
+        )
+        .await
+        .unwrap();
+    app.core
+        .moderate(c.id, gazette_core::Moderation::Approve)
+        .await
+        .unwrap();
+}
+
+engines!(
+    counts_dates_and_words_follow_the_newsrooms_language,
+    |engine: Engine| async move {
+        // English: one comment is "1 comment", never "1 comments".
+        let app = TestApp::spawn(engine).await;
+        let (id, path) = fresh_story(&app, "a", "A Story").await;
+        one_comment(&app, id).await;
+        let home = app.text("/").await;
+        assert!(home.contains(">1 comment<"), "{home}");
+        assert!(!home.contains("1 comments"));
+        assert!(
+            app.text(&path)
+                .await
+                .contains("<h2 id=\"comments-title\">1 comment</h2>")
+        );
+        let (_, other) = fresh_story(&app, "b", "Another Story").await;
+        assert!(
+            app.text(&other)
+                .await
+                .contains("<h2 id=\"comments-title\">0 comments</h2>")
+        );
+        // Armenian: its words, its digit grouping and its dates.
+        let mut hy = crate::util::newsroom();
+        hy.language = "hy".into();
+        let app = TestApp::in_newsroom(engine, hy).await;
+        let (id, path) = fresh_story(&app, "a", "Նոր գրադարան").await;
+        one_comment(&app, id).await;
+        let page = app.text(&path).await;
+        assert!(page.contains("<html lang=\"hy\">"));
+        assert!(page.contains("1 մեկնաբանություն"), "{page}");
+        assert!(page.contains("Թողնել մեկնաբանություն"), "the form too");
+        assert!(page.contains(" թ."), "an Armenian date: {page}");
+        assert!(!page.contains("Leave a comment"));
+        let months = [
+            "հունվարի",
+            "փետրվարի",
+            "մարտի",
+            "ապրիլի",
+            "մայիսի",
+            "հունիսի",
+            "հուլիսի",
+            "օգոստոսի",
+            "սեպտեմբերի",
+            "հոկտեմբերի",
+            "նոյեմբերի",
+            "դեկտեմբերի",
+        ];
+        assert!(months.iter().any(|m| page.contains(m)), "a month's name");
+        let missing = app.get("/sections/nope").await;
+        assert_eq!(missing.status(), 404);
+        assert!(missing.text().await.unwrap().contains("Էջը չի գտնվել"));
+        assert!(app.text("/search?q=").await.contains("Ինչպես որոնել"));
     }
 );

@@ -75,10 +75,34 @@ impl TestApp {
         clock: Arc<dyn Clock>,
         limits: ServerLimits,
     ) -> TestApp {
+        Self::serve_newsroom(engine, newsroom(), config, core_config, clock, limits).await
+    }
+
+    /// A newsroom of its own (another language, say).
+    pub async fn in_newsroom(engine: Engine, newsroom: Newsroom) -> TestApp {
+        Self::serve_newsroom(
+            engine,
+            newsroom,
+            test_config(),
+            CoreConfig::default(),
+            Arc::new(SystemClock),
+            ServerLimits::default(),
+        )
+        .await
+    }
+
+    pub async fn serve_newsroom(
+        engine: Engine,
+        newsroom: Newsroom,
+        config: WebConfig,
+        core_config: CoreConfig,
+        clock: Arc<dyn Clock>,
+        limits: ServerLimits,
+    ) -> TestApp {
         let fresh = gazette_testkit::fresh(engine)
             .await
             .expect("the engine is available (checked by engines!)");
-        let core = Core::new(fresh.store.clone(), newsroom(), clock, core_config)
+        let core = Core::new(fresh.store.clone(), newsroom, clock, core_config)
             .await
             .unwrap();
         let state = AppState::new(core.clone(), config).unwrap();

@@ -101,8 +101,20 @@ async fn two_nodes_on_one_database_act_as_one_site() {
     }
     let out = n.run(&["demo", "--no-serve", "--articles", "60", "--weeks", "6"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // Each node keeps its own search index.
+    let search_dirs = tempfile::tempdir().unwrap();
+    let search_env = |name: &str| {
+        (
+            "GAZETTE_SEARCH_DIR".to_owned(),
+            search_dirs.path().join(name).display().to_string(),
+        )
+    };
+    n.env.push(search_env("a"));
     let a = n.serve();
+    n.env.pop();
+    n.env.push(search_env("b"));
     let b = n.serve();
+    n.env.pop();
 
     // A week is frozen once, by whichever node holds the lease.
     let store = n.store().await;
@@ -243,6 +255,51 @@ async fn two_nodes_on_one_database_act_as_one_site() {
     // Node A dies without a word; node B serves, counts, and takes the
     // jobs over once A's lease runs out.
     let mut a = a;
+    // Search: node B built its index from the database at start, and both
+    // nodes' indexes follow a story saved through the shared database
+    // within seconds.
+    let found = |server: &crate::util::Server, q: &'static str, slug: String| {
+        let base = server.base.clone();
+        async move {
+            let html = http()
+                .get(format!("{base}/search?q={q}"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            html.contains(&format!("href=\"/articles/{slug}\""))
+        }
+    };
+    let built = within(Duration::from_secs(10), || {
+        let q = slug.split('-').next().unwrap().to_owned();
+        let q: &'static str = Box::leak(q.into_boxed_str());
+        found(&b, q, slug.clone())
+    })
+    .await;
+    assert!(
+        built.is_some(),
+        "node B indexed the demo's stories at start"
+    );
+    let mut input = gazette_store::testing::sample(
+        "multinode-search",
+        "Zanzibar Quokka Festival Opens",
+        jiff::Timestamp::now().to_zoned_datetime(jiff::tz::TimeZone::UTC),
+    );
+    input.body_html = "<p>The quokkas arrived on Tuesday.</p>".into();
+    let saved = store
+        .save_article(&input, jiff::Timestamp::now())
+        .await
+        .unwrap();
+    for (name, server) in [("A", &a), ("B", &b)] {
+        let took = within(Duration::from_secs(10), || {
+            found(server, "quokka", saved.slug.to_string())
+        })
+        .await;
+        assert!(took.is_some(), "node {name} found the new story");
+        eprintln!("node {name} found a story saved elsewhere after {took:?}");
+    }
     a.child.kill().unwrap();
     a.child.wait().unwrap();
     let (status, _) = b.get("/").await;

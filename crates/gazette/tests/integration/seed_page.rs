@@ -42,7 +42,7 @@ fn own() -> Capture {
         article: "/articles/council-backs-plan-to-rebuild-the-north-harbour-wall",
         date_long: "Tuesday, March 4, 2025",
         edition_time: r#"<time datetime="2025-03-04T00:00:00-05:00">"#,
-        week: "Week 10</a>",
+        week: "Week 10 edition</a>",
         sections: [
             ("harbour-coast", "Harbour &amp; Coast"),
             ("international", "International"),
@@ -71,7 +71,7 @@ fn seed() -> Option<Capture> {
         article: "/articles/yerevan-seeks-us-help-for-release-of-armenian-prisoners",
         date_long: "Tuesday, November 25, 2025",
         edition_time: r#"<time datetime="2025-11-25T00:00:00-05:00">"#,
-        week: "Week 48</a>",
+        week: "Week 48 edition</a>",
         sections: [
             ("armenia-karabakh", "Armenia &amp; Karabakh"),
             ("international", "International"),
@@ -159,7 +159,7 @@ async fn shows_every_element(engine: Engine, c: Capture) {
     assert!(html.contains("<article"));
 
     // Related headline and publication footer.
-    assert!(html.contains("<h2 id=\"related-title\">Related</h2>"));
+    assert!(html.contains("<h2 id=\"related-headlines-title\">Related headlines</h2>"));
     assert!(html.contains(c.related));
     assert!(html.contains(&format!(r#"<p class="story-footer">{}</p>"#, c.account)));
 
