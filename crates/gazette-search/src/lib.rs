@@ -387,20 +387,37 @@ impl SearchIndex {
                 ));
             }
         }
-        // Out already, and inside the reader's dates.
-        let now_bound = Bound::Included(date_term(f.published, q.now));
+        // Out already, and inside the reader's dates. Scheduled stories are
+        // rare: when no segment holds one (its newest story is out), the
+        // bound on `now` is left off, sparing every query a range scan.
+        let holds_future = searcher.segment_readers().iter().any(|seg| {
+            seg.fast_fields()
+                .date("published")
+                .map(|col| col.max_value().into_timestamp_secs() > q.now.as_second())
+                .unwrap_or(true)
+        });
         let upper = match q.until {
             Some(u) if u <= q.now => Bound::Excluded(date_term(f.published, u)),
-            _ => now_bound,
+            _ if holds_future => Bound::Included(date_term(f.published, q.now)),
+            _ => Bound::Unbounded,
         };
         let lower = q.from.map_or(Bound::Unbounded, |from| {
             Bound::Included(date_term(f.published, from))
         });
-        clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
-        let query = BooleanQuery::new(clauses);
+        if !matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        // Words alone stay the parser's own query, whose scorers can skip
+        // blocks that cannot make the page; filters wrap them.
+        let query: Box<dyn TantivyQuery> = if clauses.len() == 1 {
+            words.box_clone()
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        };
         let limit = q.limit.clamp(1, MAX_LIMIT);
         let offset = q.offset.min(MAX_OFFSET);
         let top = TopDocs::with_limit(limit).and_offset(offset);
+        // The page and the total in one pass over the matches.
         let (total, addresses): (usize, Vec<tantivy::DocAddress>) = match q.sort {
             Sort::Relevance if !text.trim().is_empty() => {
                 let (docs, total) = searcher.search(&query, &(top.order_by_score(), Count))?;

@@ -375,15 +375,23 @@ impl Page {
     /// The page for a request with these headers: `304` when the client
     /// has it, else in the best encoding it accepts.
     fn answer(&self, method: &Method, asked: &HeaderMap) -> Response {
+        if self.not_modified(asked) {
+            // What a 304 carries (RFC 9110 15.4.5): the validators and the
+            // caching headers; the client keeps the rest of what it has.
+            let mut resp = StatusCode::NOT_MODIFIED.into_response();
+            let h = resp.headers_mut();
+            h.insert(header::ETAG, self.etag.clone());
+            h.insert(header::LAST_MODIFIED, self.last_modified.clone());
+            h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+            if let Some(cc) = self.headers.get(header::CACHE_CONTROL) {
+                h.insert(header::CACHE_CONTROL, cc.clone());
+            }
+            return resp;
+        }
         let mut headers = self.headers.clone();
         headers.insert(header::ETAG, self.etag.clone());
         headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        if self.not_modified(asked) {
-            headers.remove(header::CONTENT_TYPE);
-            headers.remove(header::CONTENT_LENGTH);
-            return (StatusCode::NOT_MODIFIED, headers).into_response();
-        }
         let (body, encoding) = match preferred(asked) {
             Some(Encoding::Br) if self.br.is_some() => (self.br.clone(), Some("br")),
             Some(Encoding::Br | Encoding::Gzip)
