@@ -812,7 +812,7 @@ impl ArticleStore for PgStore {
         after: Option<UpdateMark>,
         limit: u32,
     ) -> StoreResult<Vec<UpdateMark>> {
-        let (at, id) = after.map_or((i64::MIN, i64::MIN), |m| (m.updated_at.as_second(), m.id.0));
+        let (at, id) = gazette_store_sql::after_mark(after);
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT updated_at, id FROM articles \
              WHERE (updated_at, id) > ($1, $2) ORDER BY updated_at, id LIMIT $3",
@@ -823,14 +823,7 @@ impl ArticleStore for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        rows.into_iter()
-            .map(|(at, id)| {
-                Ok(UpdateMark {
-                    updated_at: rows::ts(at)?,
-                    id: ArticleId(id),
-                })
-            })
-            .collect()
+        gazette_store_sql::update_marks(rows)
     }
 
     async fn articles_published_between(
@@ -840,10 +833,7 @@ impl ArticleStore for PgStore {
         now: Timestamp,
         limit: u32,
     ) -> StoreResult<Vec<ArticleSummary>> {
-        let to = to.min(
-            now.checked_add(jiff::SignedDuration::from_secs(1))
-                .unwrap_or(now),
-        );
+        let to = gazette_store_sql::published_until(to, now);
         let rows: Vec<SummaryRow> = sqlx::query_as(concat!(
             "SELECT ",
             summary_columns!(),
@@ -877,15 +867,7 @@ impl ArticleStore for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        rows.into_iter()
-            .map(|(id, slug, at)| {
-                Ok(SitemapEntry {
-                    id: ArticleId(id),
-                    slug: rows::slug(slug)?,
-                    updated_at: rows::ts(at)?,
-                })
-            })
-            .collect()
+        gazette_store_sql::sitemap_entries(rows)
     }
 
     async fn last_article_id(&self) -> StoreResult<ArticleId> {

@@ -53,6 +53,50 @@ pub fn first_free_slug(base: &Slug, taken: &[String]) -> Slug {
     base.with_suffix(highest.max(1) + 1)
 }
 
+/// Where an `articles_updated_after` query starts: `(updated_at, id)` of
+/// the mark, or before everything.
+pub fn after_mark(after: Option<gazette_store::UpdateMark>) -> (i64, i64) {
+    after.map_or((i64::MIN, i64::MIN), |m| (m.updated_at.as_second(), m.id.0))
+}
+
+/// Rows of `(updated_at, id)` as marks.
+pub fn update_marks(
+    rows: Vec<(i64, i64)>,
+) -> gazette_store::StoreResult<Vec<gazette_store::UpdateMark>> {
+    rows.into_iter()
+        .map(|(at, id)| {
+            Ok(gazette_store::UpdateMark {
+                updated_at: rows::ts(at)?,
+                id: gazette_domain::ArticleId(id),
+            })
+        })
+        .collect()
+}
+
+/// Rows of `(id, slug, updated_at)` as sitemap entries.
+pub fn sitemap_entries(
+    rows: Vec<(i64, String, i64)>,
+) -> gazette_store::StoreResult<Vec<gazette_store::SitemapEntry>> {
+    rows.into_iter()
+        .map(|(id, slug, at)| {
+            Ok(gazette_store::SitemapEntry {
+                id: gazette_domain::ArticleId(id),
+                slug: rows::slug(slug)?,
+                updated_at: rows::ts(at)?,
+            })
+        })
+        .collect()
+}
+
+/// The end of a publication-time range, never after `now`'s second: a
+/// story is live from its time on, in whole seconds.
+pub fn published_until(to: jiff::Timestamp, now: jiff::Timestamp) -> jiff::Timestamp {
+    to.min(
+        now.checked_add(jiff::SignedDuration::from_secs(1))
+            .unwrap_or(now),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

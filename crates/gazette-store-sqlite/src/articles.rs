@@ -815,7 +815,7 @@ impl ArticleStore for SqliteStore {
         after: Option<UpdateMark>,
         limit: u32,
     ) -> StoreResult<Vec<UpdateMark>> {
-        let (at, id) = after.map_or((i64::MIN, i64::MIN), |m| (m.updated_at.as_second(), m.id.0));
+        let (at, id) = gazette_store_sql::after_mark(after);
         let rows: Vec<(i64, i64)> = self
             .readers
             .read(move |conn| {
@@ -830,14 +830,7 @@ impl ArticleStore for SqliteStore {
                 .map_err(sql_err)
             })
             .await?;
-        rows.into_iter()
-            .map(|(at, id)| {
-                Ok(UpdateMark {
-                    updated_at: rows::ts(at)?,
-                    id: ArticleId(id),
-                })
-            })
-            .collect()
+        gazette_store_sql::update_marks(rows)
     }
 
     async fn articles_published_between(
@@ -847,10 +840,7 @@ impl ArticleStore for SqliteStore {
         now: Timestamp,
         limit: u32,
     ) -> StoreResult<Vec<ArticleSummary>> {
-        let to = to.min(
-            now.checked_add(jiff::SignedDuration::from_secs(1))
-                .unwrap_or(now),
-        );
+        let to = gazette_store_sql::published_until(to, now);
         self.readers
             .read(move |conn| {
                 summaries_where(
@@ -891,15 +881,7 @@ impl ArticleStore for SqliteStore {
                 .map_err(sql_err)
             })
             .await?;
-        rows.into_iter()
-            .map(|(id, slug, at)| {
-                Ok(SitemapEntry {
-                    id: ArticleId(id),
-                    slug: rows::slug(slug)?,
-                    updated_at: rows::ts(at)?,
-                })
-            })
-            .collect()
+        gazette_store_sql::sitemap_entries(rows)
     }
 
     async fn last_article_id(&self) -> StoreResult<ArticleId> {
