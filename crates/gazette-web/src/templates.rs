@@ -169,6 +169,11 @@ impl Templates {
         self.catalogue.message(id, &a)
     }
 
+    /// The newsroom's catalogue, for dates and numbers handlers write.
+    pub fn catalogue(&self) -> &crate::i18n::Catalogue {
+        &self.catalogue
+    }
+
     pub fn render(&self, name: &str, ctx: impl Serialize) -> Result<String, TemplateError> {
         let err = |source| TemplateError::Render {
             name: name.to_owned(),

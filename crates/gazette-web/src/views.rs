@@ -21,10 +21,6 @@ pub fn v(x: &impl Serialize) -> minijinja::Value {
 pub struct DateView {
     /// RFC 3339, for `<time datetime>`.
     pub iso: String,
-    /// "Tuesday, November 25, 2025".
-    pub long: String,
-    /// "Nov 25, 2025".
-    pub short: String,
     pub week: i8,
     /// "2025-W48".
     pub week_id: String,
@@ -44,8 +40,6 @@ impl DateView {
         let week = IsoWeek::of_zoned(&local).ok();
         DateView {
             iso: local.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            long: local.strftime("%A, %B %-d, %Y").to_string(),
-            short: local.strftime("%b %-d, %Y").to_string(),
             week: week.map_or(0, |w| w.week()),
             week_id: week.map(|w| w.to_string()).unwrap_or_default(),
             top_href: week.map(urls::top).unwrap_or_default(),
@@ -546,7 +540,6 @@ pub struct RankingView {
     pub stories: Vec<RankedView>,
     pub prev: Option<String>,
     pub next: Option<String>,
-    pub formula: &'static str,
 }
 
 #[derive(Serialize)]
@@ -588,7 +581,6 @@ impl RankingView {
             } else {
                 r.week.next().map(urls::top)
             },
-            formula: gazette_core::FORMULA,
         }
     }
 }

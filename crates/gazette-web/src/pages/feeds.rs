@@ -20,6 +20,10 @@ use crate::{AppError, AppState, pages::top::parse_week, urls};
 /// Stories in a feed.
 pub const FEED_LEN: u32 = 30;
 
+/// Stories in a week's feed, newest first: a weekly's whole edition, but
+/// never thousands of full texts in one answer.
+pub const WEEK_FEED_LEN: u32 = 200;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Rss,
@@ -360,7 +364,7 @@ pub async fn week(state: &AppState, week: IsoWeek, format: Format) -> Result<Res
                 .map_err(gazette_store::StoreError::from)?
                 .timestamp(),
             core.now(),
-            crate::pages::week::MAX_EDITION_STORIES,
+            WEEK_FEED_LEN,
         )
         .await?;
     let articles = whole(state, &list).await?;

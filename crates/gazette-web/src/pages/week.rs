@@ -45,22 +45,14 @@ pub async fn edition_weeks(state: &AppState) -> Result<Option<(IsoWeek, IsoWeek)
     Ok(first.map(|f| (f, core.this_week().unwrap_or(f).max(f))))
 }
 
-/// "November 16 – November 22, 2026", in the newsroom's language.
+/// "Nov 16, 2026 – Nov 22, 2026", in the newsroom's language.
 fn dates(state: &AppState, week: IsoWeek) -> String {
+    let cat = state.templates.catalogue();
     let day = |d: jiff::civil::Date| {
-        state.templates.text(
-            "date-short",
-            &[
-                ("year", d.year().to_string().into()),
-                ("day", d.day().to_string().into()),
-                (
-                    "month-short",
-                    state
-                        .templates
-                        .text(&format!("month-short-{}", d.month()), &[])
-                        .into(),
-                ),
-            ],
+        cat.date_short(
+            i64::from(d.year()),
+            i64::from(d.month()),
+            i64::from(d.day()),
         )
     };
     state.templates.text(

@@ -56,21 +56,7 @@ engines!(
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 404);
-        let c = app
-            .store
-            .add_comment(
-                &gazette_domain::NewComment {
-                    article: saved.id,
-                    parent: None,
-                    author_name: "Reader".into(),
-                    author_email: None,
-                    body_html: "<p>Hello</p>".into(),
-                    fingerprint: "hello".into(),
-                },
-                app.core.now(),
-            )
-            .await
-            .unwrap();
+        let c = app.pending_comment(saved.id).await;
         let r = app
             .http
             .post(app.url(&format!("/api/comments/{}/approve", c.id)))

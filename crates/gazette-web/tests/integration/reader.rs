@@ -413,21 +413,7 @@ async fn fresh_story(
 
 /// Approves one comment on `id`.
 async fn one_comment(app: &TestApp, id: gazette_domain::ArticleId) {
-    let c = app
-        .store
-        .add_comment(
-            &gazette_domain::NewComment {
-                article: id,
-                parent: None,
-                author_name: "Reader".into(),
-                author_email: None,
-                body_html: "<p>Hello</p>".into(),
-                fingerprint: "hello".into(),
-            },
-            app.core.now(),
-        )
-        .await
-        .unwrap();
+    let c = app.pending_comment(id).await;
     app.core
         .moderate(c.id, gazette_core::Moderation::Approve)
         .await

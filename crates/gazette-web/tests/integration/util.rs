@@ -146,6 +146,24 @@ impl TestApp {
         (saved.id, format!("/articles/{}", saved.slug))
     }
 
+    /// A reader's comment on `article`, waiting for moderation.
+    pub async fn pending_comment(&self, article: ArticleId) -> gazette_domain::Comment {
+        self.store
+            .add_comment(
+                &gazette_domain::NewComment {
+                    article,
+                    parent: None,
+                    author_name: "Reader".into(),
+                    author_email: None,
+                    body_html: "<p>Hello</p>".into(),
+                    fingerprint: "hello".into(),
+                },
+                self.core.now(),
+            )
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
