@@ -910,7 +910,7 @@ impl ArticleStore for SqliteStore {
                         summary_columns!(),
                         " FROM (SELECT article_id FROM article_sections \
                          WHERE section_id = ?1 AND ?4 = ?4 \
-                         AND (published_at < ?2 OR (published_at = ?2 AND article_id < ?3)) \
+                         AND (published_at, article_id) < (?2, ?3) \
                          ORDER BY published_at DESC, article_id DESC LIMIT 1) x \
                          JOIN articles a ON a.id = x.article_id"
                     ),
@@ -923,7 +923,7 @@ impl ArticleStore for SqliteStore {
                         summary_columns!(),
                         " FROM (SELECT article_id FROM article_sections \
                          WHERE section_id = ?1 AND published_at <= ?4 \
-                         AND (published_at > ?2 OR (published_at = ?2 AND article_id > ?3)) \
+                         AND (published_at, article_id) > (?2, ?3) \
                          ORDER BY published_at, article_id LIMIT 1) x \
                          JOIN articles a ON a.id = x.article_id"
                     ),

@@ -14,7 +14,10 @@
 //!   sitemaps: the story may now belong there);
 //! - a ranking froze, sections moved, or anything else: every page.
 //!
-//! A page is compressed with gzip and brotli when it is rendered, never
+//! A page is compressed with gzip or brotli the first time a client asks
+//! for that encoding, and the result kept with it: once per render, never
+//! per request, and never for a page nobody asked compressed (most of a
+//! long-tail archive is read once, by robots that do not ask).
 //! per request, and answered in the encoding the client asks for. Its
 //! `ETag` is a hash of its bytes: a client that already has them gets a
 //! `304` without a body.
@@ -59,8 +62,9 @@ struct Page {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
-    gzip: Option<Bytes>,
-    br: Option<Bytes>,
+    /// Made on first demand, shared by every clone the cache hands out.
+    gzip: Arc<std::sync::OnceLock<Option<Bytes>>>,
+    br: Arc<std::sync::OnceLock<Option<Bytes>>>,
     etag: HeaderValue,
     last_modified: HeaderValue,
     shows: Shows,
@@ -90,8 +94,7 @@ impl PageCache {
                 .weigher(|k: &String, p: &Page| {
                     let bytes = k.len()
                         + p.body.len()
-                        + p.gzip.as_ref().map_or(0, Bytes::len)
-                        + p.br.as_ref().map_or(0, Bytes::len)
+                        + p.body.len() / 2
                         + 8 * (p.shows.listed.len() + p.shows.named.len())
                         + 512;
                     u32::try_from(bytes).unwrap_or(u32::MAX)
@@ -352,20 +355,12 @@ impl Page {
         let now = jiff::Timestamp::now();
         let last_modified =
             HeaderValue::from_str(&http_date(now)).expect("a date is a valid header");
-        let (gzip, br) = if body.len() >= COMPRESS_FROM {
-            let text = body.clone();
-            tokio::task::spawn_blocking(move || (gzip(&text), brotli(&text)))
-                .await
-                .unwrap_or((None, None))
-        } else {
-            (None, None)
-        };
         Ok(Page {
             status: parts.status,
             headers: parts.headers,
             body,
-            gzip,
-            br,
+            gzip: Default::default(),
+            br: Default::default(),
             etag,
             last_modified,
             shows,
@@ -392,15 +387,20 @@ impl Page {
         headers.insert(header::ETAG, self.etag.clone());
         headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        let small = self.body.len() < COMPRESS_FROM;
         let (body, encoding) = match preferred(asked) {
-            Some(Encoding::Br) if self.br.is_some() => (self.br.clone(), Some("br")),
-            Some(Encoding::Br | Encoding::Gzip)
-                if self.gzip.is_some() && accepts(asked, "gzip") =>
-            {
-                (self.gzip.clone(), Some("gzip"))
-            }
-            _ => (None, None),
+            _ if small => (None, None),
+            Some(Encoding::Br) => (
+                self.br.get_or_init(|| brotli(&self.body)).clone(),
+                Some("br"),
+            ),
+            Some(Encoding::Gzip) => (
+                self.gzip.get_or_init(|| gzip(&self.body)).clone(),
+                Some("gzip"),
+            ),
+            None => (None, None),
         };
+        let encoding = encoding.filter(|_| body.is_some());
         if let Some(e) = encoding {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
         }
