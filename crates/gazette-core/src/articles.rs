@@ -1,7 +1,16 @@
 //! Saving stories: whatever path a story takes into the store (an import,
 //! the demo, later the editor), its body is sanitized here first.
 
-use std::sync::LazyLock;
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, LazyLock, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use gazette_store::StoreResult;
 
 use gazette_domain::ArticleInput;
 
@@ -90,7 +99,8 @@ mod tests {
     }
 }
 
-/// Stories shown with one: related ones and its neighbours in its section.
+/// Stories shown with one: related ones and its linked related headlines
+/// (its neighbours in its section come with it from [`gazette_store::Store::story_page`]).
 #[derive(Debug, Default)]
 pub struct AroundStory {
     /// Live stories sharing a section, contributor or source, those
@@ -99,14 +109,76 @@ pub struct AroundStory {
     /// The story's own "related headlines", each with the live story of
     /// that headline when there is one.
     pub related_headlines: Vec<(String, Option<gazette_domain::Slug>)>,
-    pub neighbours: gazette_store::Neighbours,
+}
+
+/// The newest stories of one section, writer or source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Head {
+    Section(gazette_domain::SectionId),
+    Contributor(gazette_domain::ContributorId),
+    Source(gazette_domain::SourceId),
+}
+
+/// The first page of the lists related stories are drawn from, kept until
+/// a story or comment changes (the counts they show) and at most a minute
+/// (a scheduled story comes in at its time). A long-tail article render
+/// would otherwise read up to ten lists that every story in the same
+/// section shares.
+#[derive(Default)]
+pub(crate) struct Heads {
+    lists: Mutex<HashMap<Head, (List, Instant)>>,
+    /// Bumped by every forgetting: a read begun before one is not kept.
+    generation: AtomicU64,
+}
+
+/// A kept list, shared by every render that reads it.
+type List = Arc<Vec<gazette_domain::ArticleSummary>>;
+
+/// How long a kept list is trusted without a change.
+const HEAD_FRESH: Duration = Duration::from_secs(60);
+/// Lists kept at most; past it the map starts again.
+const HEADS_KEPT: usize = 50_000;
+
+impl Heads {
+    async fn get<F, Fut>(
+        &self,
+        head: Head,
+        read: F,
+    ) -> StoreResult<Arc<Vec<gazette_domain::ArticleSummary>>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = StoreResult<Vec<gazette_domain::ArticleSummary>>>,
+    {
+        if let Some((list, at)) = self.lists.lock().expect("heads lock").get(&head)
+            && at.elapsed() < HEAD_FRESH
+        {
+            return Ok(list.clone());
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let list = Arc::new(read().await?);
+        let mut lists = self.lists.lock().expect("heads lock");
+        if self.generation.load(Ordering::Acquire) == generation {
+            if lists.len() >= HEADS_KEPT {
+                lists.clear();
+            }
+            lists.insert(head, (list.clone(), Instant::now()));
+        }
+        Ok(list)
+    }
+
+    /// Forgets every kept list.
+    pub(crate) fn forget(&self) {
+        let mut lists = self.lists.lock().expect("heads lock");
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        lists.clear();
+    }
 }
 
 /// Related stories shown at most.
 pub const RELATED_LEN: usize = 5;
 
 impl crate::Core {
-    /// What the article page shows around `article`.
+    /// The related stories the article page shows around `article`.
     pub async fn around(
         &self,
         article: &gazette_domain::Article,
@@ -116,27 +188,47 @@ impl crate::Core {
         let now = self.now();
         let page = Page::new(1, RELATED_LEN as u32 + 1);
         let mut candidates: Vec<(gazette_domain::ArticleSummary, u32)> = Vec::new();
-        let mut take = |list: Vec<gazette_domain::ArticleSummary>| {
-            for s in list {
+        let mut take = |list: Arc<Vec<gazette_domain::ArticleSummary>>| {
+            for s in list.iter() {
                 if s.id == article.id {
                     continue;
                 }
                 match candidates.iter_mut().find(|(c, _)| c.id == s.id) {
                     Some((_, shared)) => *shared += 1,
-                    None => candidates.push((s, 1)),
+                    None => candidates.push((s.clone(), 1)),
                 }
             }
         };
         // The story's first two sections (the rest are usually broad), its
         // writers and its sources.
+        // Each list is the same for every story that shares it: read once
+        // per change (see [`Heads`]), not once per long-tail render.
         for s in article.sections.iter().take(2) {
-            take(store.articles_in_section(s, page, now).await?);
+            take(
+                self.heads
+                    .get(Head::Section(s.id), || {
+                        store.articles_in_section(s, page, now)
+                    })
+                    .await?,
+            );
         }
         for c in article.contributors.iter().take(4) {
-            take(store.articles_by_contributor(c, page, now).await?);
+            take(
+                self.heads
+                    .get(Head::Contributor(c.id), || {
+                        store.articles_by_contributor(c, page, now)
+                    })
+                    .await?,
+            );
         }
         for s in article.dateline.sources.iter().take(4) {
-            take(store.articles_from_source(s, page, now).await?);
+            take(
+                self.heads
+                    .get(Head::Source(s.id), || {
+                        store.articles_from_source(s, page, now)
+                    })
+                    .await?,
+            );
         }
         candidates.sort_by(|(a, sa), (b, sb)| {
             sb.cmp(sa)
@@ -164,18 +256,9 @@ impl crate::Core {
             };
             related_headlines.push((h.clone(), slug));
         }
-        let neighbours = match (article.sections.first(), &article.published_at) {
-            (Some(s), Some(at)) => {
-                store
-                    .neighbours_in_section(s.id, article.id, at.timestamp(), now)
-                    .await?
-            }
-            _ => Default::default(),
-        };
         Ok(AroundStory {
             related,
             related_headlines,
-            neighbours,
         })
     }
 }

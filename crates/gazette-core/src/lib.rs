@@ -101,6 +101,8 @@ pub struct Core {
     sections: std::sync::RwLock<Option<Arc<Vec<gazette_domain::Section>>>>,
     /// Bumped by every forgetting: a read that began before one is not kept.
     sections_generation: AtomicU64,
+    /// The lists related stories are drawn from.
+    heads: articles::Heads,
     /// This node's search index, once attached.
     search: std::sync::OnceLock<Arc<gazette_search::SearchIndex>>,
 }
@@ -136,6 +138,7 @@ impl Core {
             sections: Default::default(),
             sections_generation: AtomicU64::new(0),
             search: Default::default(),
+            heads: Default::default(),
             store,
             newsroom,
             clock,
@@ -164,17 +167,27 @@ impl Core {
         &self.site_secret
     }
 
-    /// Saves a story, its body sanitized first.
+    /// Saves a story, its body sanitized first. This node's caches follow
+    /// at once; other nodes hear it from the store's change feed.
     pub async fn save_article(&self, input: &ArticleInput) -> StoreResult<Saved> {
-        self.store
+        let saved = self
+            .store
             .save_article(&articles::sanitized(input), self.now())
-            .await
+            .await?;
+        self.apply_change(Change::Article(saved.id)).await;
+        Ok(saved)
     }
 
     /// Saves stories in one transaction, their bodies sanitized first.
     pub async fn save_articles(&self, inputs: &[ArticleInput]) -> StoreResult<Vec<Saved>> {
         let clean: Vec<ArticleInput> = inputs.iter().map(articles::sanitized).collect();
-        self.store.save_articles(&clean, self.now()).await
+        let saved = self.store.save_articles(&clean, self.now()).await?;
+        match saved.as_slice() {
+            [] => {}
+            [one] => self.apply_change(Change::Article(one.id)).await,
+            _ => self.apply_change(Change::Everything).await,
+        }
+        Ok(saved)
     }
 
     /// This week's top stories (cached for a minute).
@@ -279,8 +292,13 @@ impl Core {
                     .lock()
                     .expect("listing counts lock")
                     .clear();
+                self.heads.forget();
             }
-            Change::Comments(_) | Change::Ranking(_) => self.rankings.forget().await,
+            Change::Comments(_) => {
+                self.heads.forget();
+                self.rankings.forget().await
+            }
+            Change::Ranking(_) => self.rankings.forget().await,
             Change::Sections => self.forget_sections(),
         }
         let _ = self.changes.send(change);

@@ -9,7 +9,7 @@ use gazette_domain::{
 };
 use gazette_store::{
     ArticleStore, Change, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, StoreError,
-    StoreResult, UpdateMark,
+    StoreResult, StoryPage, UpdateMark,
 };
 
 use gazette_store_sql::rows::{self, ArticleRow, NamedRow, SectionRow, SourceRow, SummaryRow};
@@ -476,22 +476,10 @@ impl ArticleStore for SqliteStore {
     }
 
     async fn article_by_slug(&self, slug: &str, now: Timestamp) -> StoreResult<Article> {
-        // One statement: each list comes back as a JSON array, in order.
         let slug = slug.to_owned();
-        let row = self
-            .readers
-            .read(move |conn| {
-                conn.prepare_cached(concat!(
-                    article_select!(),
-                    " WHERE a.slug = ?1 AND a.status = 'published' AND a.published_at <= ?2",
-                ))
-                .and_then(|mut stmt| {
-                    stmt.query_row((slug, now.as_second()), ArticleRow::from_rusqlite)
-                })
-                .map_err(sql_err)
-            })
-            .await?;
-        row.into_article()
+        self.readers
+            .read(move |conn| live_article_by_slug(conn, &slug, now))
+            .await
     }
 
     async fn latest_articles(
@@ -899,42 +887,77 @@ impl ArticleStore for SqliteStore {
         at: Timestamp,
         now: Timestamp,
     ) -> StoreResult<Neighbours> {
-        let params = (section.0, at.as_second(), article.0, now.as_second());
-        let (previous, next) = self
-            .readers
-            .read(move |conn| {
-                let previous = summaries_where(
-                    conn,
-                    concat!(
-                        "SELECT ",
-                        summary_columns!(),
-                        " FROM (SELECT article_id FROM article_sections \
-                         WHERE section_id = ?1 AND ?4 = ?4 \
-                         AND (published_at, article_id) < (?2, ?3) \
-                         ORDER BY published_at DESC, article_id DESC LIMIT 1) x \
-                         JOIN articles a ON a.id = x.article_id"
-                    ),
-                    params,
-                )?;
-                let next = summaries_where(
-                    conn,
-                    concat!(
-                        "SELECT ",
-                        summary_columns!(),
-                        " FROM (SELECT article_id FROM article_sections \
-                         WHERE section_id = ?1 AND published_at <= ?4 \
-                         AND (published_at, article_id) > (?2, ?3) \
-                         ORDER BY published_at, article_id LIMIT 1) x \
-                         JOIN articles a ON a.id = x.article_id"
-                    ),
-                    params,
-                )?;
-                Ok((previous, next))
-            })
-            .await?;
-        Ok(Neighbours {
-            previous: previous.into_iter().next(),
-            next: next.into_iter().next(),
-        })
+        self.readers
+            .read(move |conn| neighbours_in_section(conn, section, article, at, now))
+            .await
     }
+}
+
+/// The live story at `slug`. One statement: each list comes back as a JSON
+/// array, in order.
+fn live_article_by_slug(conn: &Connection, slug: &str, now: Timestamp) -> StoreResult<Article> {
+    conn.prepare_cached(concat!(
+        article_select!(),
+        " WHERE a.slug = ?1 AND a.status = 'published' AND a.published_at <= ?2",
+    ))
+    .and_then(|mut stmt| stmt.query_row((slug, now.as_second()), ArticleRow::from_rusqlite))
+    .map_err(sql_err)?
+    .into_article()
+}
+
+/// The live stories just before and after `article` in `section`.
+fn neighbours_in_section(
+    conn: &Connection,
+    section: SectionId,
+    article: ArticleId,
+    at: Timestamp,
+    now: Timestamp,
+) -> StoreResult<Neighbours> {
+    let params = (section.0, at.as_second(), article.0, now.as_second());
+    let previous = summaries_where(
+        conn,
+        concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM (SELECT article_id FROM article_sections \
+             WHERE section_id = ?1 AND ?4 = ?4 \
+             AND (published_at, article_id) < (?2, ?3) \
+             ORDER BY published_at DESC, article_id DESC LIMIT 1) x \
+             JOIN articles a ON a.id = x.article_id"
+        ),
+        params,
+    )?;
+    let next = summaries_where(
+        conn,
+        concat!(
+            "SELECT ",
+            summary_columns!(),
+            " FROM (SELECT article_id FROM article_sections \
+             WHERE section_id = ?1 AND published_at <= ?4 \
+             AND (published_at, article_id) > (?2, ?3) \
+             ORDER BY published_at, article_id LIMIT 1) x \
+             JOIN articles a ON a.id = x.article_id"
+        ),
+        params,
+    )?;
+    Ok(Neighbours {
+        previous: previous.into_iter().next(),
+        next: next.into_iter().next(),
+    })
+}
+
+/// [`gazette_store::Store::story_page`] in one job on one reader
+/// connection: one hand-off between threads instead of three.
+pub(crate) fn story_page(conn: &Connection, slug: &str, now: Timestamp) -> StoreResult<StoryPage> {
+    let article = live_article_by_slug(conn, slug, now)?;
+    let comments = crate::comments::approved_comments(conn, article.id)?;
+    let neighbours = match (article.sections.first(), &article.published_at) {
+        (Some(s), Some(at)) => neighbours_in_section(conn, s.id, article.id, at.timestamp(), now)?,
+        _ => Neighbours::default(),
+    };
+    Ok(StoryPage {
+        article,
+        comments,
+        neighbours,
+    })
 }

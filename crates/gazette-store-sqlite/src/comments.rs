@@ -132,23 +132,9 @@ impl CommentStore for SqliteStore {
     }
 
     async fn approved_comments(&self, article: ArticleId) -> StoreResult<Vec<Comment>> {
-        let rows = self
-            .readers
-            .read(move |conn| {
-                conn.prepare_cached(
-                    "SELECT id, article_id, parent_id, author_name, author_email, body_html, \
-                       status, created_at \
-                     FROM comments WHERE article_id = ?1 AND status = 'approved' \
-                     ORDER BY created_at, id",
-                )
-                .and_then(|mut stmt| {
-                    stmt.query_map([article.0], CommentRow::from_rusqlite)?
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .map_err(sql_err)
-            })
-            .await?;
-        rows.into_iter().map(CommentRow::into_comment).collect()
+        self.readers
+            .read(move |conn| approved_comments(conn, article))
+            .await
     }
 
     async fn comments_with_status(
@@ -231,4 +217,24 @@ impl CommentStore for SqliteStore {
         record_change(&mut tx, Change::Comments(ArticleId(article))).await?;
         tx.commit().await.map_err(db_err)
     }
+}
+
+/// An article's approved comments, oldest first (on a reader connection).
+pub(crate) fn approved_comments(
+    conn: &rusqlite::Connection,
+    article: ArticleId,
+) -> StoreResult<Vec<Comment>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT id, article_id, parent_id, author_name, author_email, body_html, \
+               status, created_at \
+             FROM comments WHERE article_id = ?1 AND status = 'approved' \
+             ORDER BY created_at, id",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map([article.0], CommentRow::from_rusqlite)?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(sql_err)?;
+    rows.into_iter().map(CommentRow::into_comment).collect()
 }

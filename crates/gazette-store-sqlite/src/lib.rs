@@ -25,7 +25,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
-use gazette_store::{Change, Store, StoreError, StoreResult};
+use gazette_store::{Change, Store, StoreError, StoreResult, StoryPage};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -227,5 +227,12 @@ impl Store for SqliteStore {
 
     async fn close(&self) {
         SqliteStore::close(self).await;
+    }
+
+    async fn story_page(&self, slug: &str, now: jiff::Timestamp) -> StoreResult<StoryPage> {
+        let slug = slug.to_owned();
+        self.readers
+            .read(move |conn| articles::story_page(conn, &slug, now))
+            .await
     }
 }

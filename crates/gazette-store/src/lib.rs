@@ -36,6 +36,7 @@ pub use views::{DailyViews, DayCount, ReaderView, ViewStore};
 
 use async_trait::async_trait;
 use gazette_domain::DomainError;
+use jiff::Timestamp;
 
 /// Why a store call failed. Every variant's message is safe to show to a
 /// reader or API client; the database's own words stay inside
@@ -90,4 +91,34 @@ pub trait Store:
 
     /// Waits for queries in flight and closes every connection.
     async fn close(&self);
+
+    /// Everything an article page reads from the store: the live story by
+    /// its slug, its approved comments and its neighbours in its first
+    /// section. A backend may answer it in one round trip; by default it
+    /// is the three calls.
+    async fn story_page(&self, slug: &str, now: Timestamp) -> StoreResult<StoryPage> {
+        let article = self.article_by_slug(slug, now).await?;
+        let comments = self.approved_comments(article.id).await?;
+        let neighbours = match (article.sections.first(), &article.published_at) {
+            (Some(s), Some(at)) => {
+                self.neighbours_in_section(s.id, article.id, at.timestamp(), now)
+                    .await?
+            }
+            _ => Neighbours::default(),
+        };
+        Ok(StoryPage {
+            article,
+            comments,
+            neighbours,
+        })
+    }
+}
+
+/// What [`Store::story_page`] reads.
+#[derive(Debug, Clone)]
+pub struct StoryPage {
+    pub article: gazette_domain::Article,
+    /// Approved comments, oldest first.
+    pub comments: Vec<gazette_domain::Comment>,
+    pub neighbours: Neighbours,
 }

@@ -25,6 +25,9 @@ pub struct Catalogue {
     /// The newsroom's language, then English for what it lacks.
     bundles: Vec<FluentBundle<FluentResource>>,
     group: String,
+    /// Messages asked for without arguments, formatted once: a page asks
+    /// for dozens of them (labels, navigation) on every render.
+    plain: std::sync::RwLock<std::collections::HashMap<String, std::sync::Arc<str>>>,
 }
 
 impl std::fmt::Debug for Catalogue {
@@ -113,9 +116,25 @@ impl Catalogue {
         let mut cat = Catalogue {
             bundles,
             group: String::new(),
+            plain: Default::default(),
         };
         cat.group = cat.message("number-group", &FluentArgs::new());
         Ok(cat)
+    }
+
+    /// The message `id` without arguments, formatted at its first use.
+    pub fn plain(&self, id: &str) -> std::sync::Arc<str> {
+        if let Some(known) = self.plain.read().expect("catalogue lock").get(id) {
+            return known.clone();
+        }
+        let text: std::sync::Arc<str> = self.message(id, &FluentArgs::new()).into();
+        let mut plain = self.plain.write().expect("catalogue lock");
+        // Ids come from templates, not readers; the bound only guards a
+        // theme that builds ids from data.
+        if plain.len() < 10_000 {
+            plain.insert(id.to_owned(), text.clone());
+        }
+        text
     }
 
     /// The message `id` with `args`; its id when no catalogue has it.

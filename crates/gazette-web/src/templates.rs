@@ -100,7 +100,12 @@ impl Templates {
         let cat = catalogue.clone();
         env.add_function(
             "t",
-            move |id: &str, kwargs: minijinja::value::Kwargs| -> Result<String, minijinja::Error> {
+            move |id: &str,
+                  kwargs: minijinja::value::Kwargs|
+                  -> Result<minijinja::Value, minijinja::Error> {
+                if kwargs.args().next().is_none() {
+                    return Ok(minijinja::Value::from(cat.plain(id)));
+                }
                 let mut args = fluent_bundle::FluentArgs::new();
                 for key in kwargs.args() {
                     let value: minijinja::Value = kwargs.get(key)?;
@@ -111,7 +116,7 @@ impl Templates {
                     }
                     args.set(key.to_owned(), crate::i18n::argument(&value));
                 }
-                Ok(cat.message(id, &args))
+                Ok(minijinja::Value::from(cat.message(id, &args)))
             },
         );
         let date = |d: &minijinja::Value, field: &str| -> Result<i64, minijinja::Error> {

@@ -13,6 +13,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Comments, imported_comments_keep_status_and_time),
         check!(Comments, deleting_a_thread_keeps_counts_right),
         check!(Comments, comments_imported_again_are_updated_not_doubled),
+        check!(Comments, a_story_page_reads_story_comments_and_neighbours),
     ]
 }
 
@@ -246,4 +247,41 @@ async fn comments_imported_again_are_updated_not_doubled(ctx: &Ctx) {
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(count(ctx, "imported-twice").await, 1);
+}
+
+/// `story_page` answers what the three calls it stands for answer.
+async fn a_story_page_reads_story_comments_and_neighbours(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let old = add(store, "o", "Older", at(2025, 11, 20, 9)).await;
+    let a = add(store, "a", "Discussed", at(2025, 11, 22, 9)).await;
+    let new = add(store, "n", "Newer", at(2025, 11, 23, 9)).await;
+    let c1 = store.add_comment(&comment(a, "one"), now()).await.unwrap();
+    store.add_comment(&comment(a, "two"), now()).await.unwrap();
+    let c3 = store
+        .add_comment(&comment(a, "three"), now())
+        .await
+        .unwrap();
+    for c in [c3.id, c1.id] {
+        store
+            .set_comment_status(c, CommentStatus::Approved)
+            .await
+            .unwrap();
+    }
+    let page = store.story_page("discussed", now()).await.unwrap();
+    assert_eq!(page.article.id, a);
+    assert_eq!(page.article.counters.comments, 2);
+    assert_eq!(
+        page.comments.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [c1.id, c3.id],
+        "approved only, oldest first"
+    );
+    assert_eq!(page.neighbours.previous.map(|s| s.id), Some(old));
+    assert_eq!(page.neighbours.next.map(|s| s.id), Some(new));
+    let edge = store.story_page("newer", now()).await.unwrap();
+    assert!(edge.comments.is_empty());
+    assert!(edge.neighbours.next.is_none());
+    assert!(matches!(
+        store.story_page("no-such-story", now()).await,
+        Err(StoreError::NotFound)
+    ));
 }

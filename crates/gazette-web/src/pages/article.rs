@@ -28,8 +28,11 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let core = &state.core;
     let now = core.now();
-    let article = core.store.article_by_slug(&slug, now).await?;
-    let comments = core.store.approved_comments(article.id).await?;
+    let gazette_store::StoryPage {
+        article,
+        comments,
+        neighbours,
+    } = core.store.story_page(&slug, now).await?;
     let around = core.around(&article).await?;
     let summary = |a: &gazette_domain::ArticleSummary| SummaryView::new(a, &core.newsroom);
     let related: Vec<SummaryView> = around.related.iter().map(summary).collect();
@@ -40,8 +43,8 @@ pub async fn show(
             |(h, slug)| context! { headline => h, href => slug.as_ref().map(crate::urls::article) },
         )
         .collect();
-    let previous = around.neighbours.previous.as_ref().map(summary);
-    let next = around.neighbours.next.as_ref().map(summary);
+    let previous = neighbours.previous.as_ref().map(summary);
+    let next = neighbours.next.as_ref().map(summary);
     let frame = frame(&state).await?;
     let section = article.sections.first().map(|s| s.slug.to_string());
     let layout = Layout::new(core, Some(&frame), section.as_deref());

@@ -401,6 +401,19 @@ engines!(
         );
         let old = app.text(&old_path).await;
         assert!(old.contains(&format!(r#"<a rel="next" href="{new_path}">"#)));
+        assert!(old.contains(">A Story Of Today<"), "related: {old}");
+        // The related lists are kept between renders, until a change: a
+        // story published now is related at once.
+        app.story("c", "A Third Story", days_ago(1)).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let old = app.text(&old_path).await;
+            if old.contains(">A Third Story<") {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "not related: {old}");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 );
 
