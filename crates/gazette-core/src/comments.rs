@@ -78,6 +78,18 @@ pub enum Moderation {
     Delete,
 }
 
+impl Moderation {
+    /// Its name in forms and the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Moderation::Approve => "approve",
+            Moderation::Spam => "spam",
+            Moderation::Pending => "pending",
+            Moderation::Delete => "delete",
+        }
+    }
+}
+
 impl std::str::FromStr for Moderation {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {

@@ -9,6 +9,7 @@
 //! jobs (freezing weeks, forgetting yesterday's readers) on one node at a
 //! time.
 
+pub mod accounts;
 pub mod articles;
 mod clock;
 pub mod comments;

@@ -4,6 +4,7 @@
 //! [`ArticleInput`] (what importers and editors hand to the store, naming
 //! related things by name), [`Newsroom`], [`IsoWeek`] and [`Slug`].
 
+mod account;
 mod article;
 mod comment;
 mod error;
@@ -12,6 +13,7 @@ mod redirect;
 mod slug;
 mod week;
 
+pub use account::{NewUser, Role, User, UserId, normalize_email};
 pub use article::*;
 pub use comment::{Comment, CommentId, CommentStatus, NewComment};
 pub use error::DomainError;

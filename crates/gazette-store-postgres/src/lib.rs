@@ -4,6 +4,7 @@
 //! module per area, with its own SQL. Rows decode into the shared row types
 //! of `gazette-store-sql`.
 
+mod accounts;
 mod articles;
 mod batch;
 mod comments;

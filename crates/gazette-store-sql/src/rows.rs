@@ -396,3 +396,86 @@ mod from_rusqlite {
         }
     }
 }
+
+/// A `users` row (without its password hash).
+#[derive(FromRow)]
+pub struct UserRow {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    contributor_id: Option<i64>,
+    created_at: i64,
+}
+
+impl UserRow {
+    pub fn into_user(self) -> StoreResult<gazette_domain::User> {
+        Ok(gazette_domain::User {
+            id: gazette_domain::UserId(self.id),
+            email: self.email,
+            name: self.name,
+            role: self.role.parse().map_err(|e| corrupt("role", e))?,
+            contributor: self.contributor_id.map(gazette_domain::ContributorId),
+            created_at: ts(self.created_at)?,
+        })
+    }
+}
+
+/// The columns [`UserRow`] reads, from a table aliased `u` (a literal, for
+/// `concat!`: statements stay fixed strings).
+#[macro_export]
+macro_rules! user_columns {
+    () => {
+        "u.id, u.email, u.name, u.role, u.contributor_id, u.created_at"
+    };
+    (bare) => {
+        "id, email, name, role, contributor_id, created_at"
+    };
+}
+
+/// An `audit_log` row with its account's address.
+#[derive(FromRow)]
+pub struct AuditRow {
+    id: i64,
+    at: i64,
+    user_id: Option<i64>,
+    user_email: Option<String>,
+    action: String,
+    subject: String,
+    detail: String,
+}
+
+impl AuditRow {
+    pub fn into_entry(self) -> StoreResult<gazette_store::AuditEntry> {
+        Ok(gazette_store::AuditEntry {
+            id: self.id,
+            at: ts(self.at)?,
+            user: self.user_id.map(gazette_domain::UserId),
+            user_email: self.user_email,
+            action: self.action,
+            subject: self.subject,
+            detail: self.detail,
+        })
+    }
+}
+
+/// A session row joined with its account.
+#[derive(FromRow)]
+pub struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    csrf: String,
+    session_created_at: i64,
+    expires_at: i64,
+}
+
+impl SessionRow {
+    pub fn into_session(self) -> StoreResult<gazette_store::Session> {
+        Ok(gazette_store::Session {
+            user: self.user.into_user()?,
+            csrf: self.csrf,
+            created_at: ts(self.session_created_at)?,
+            expires_at: ts(self.expires_at)?,
+        })
+    }
+}

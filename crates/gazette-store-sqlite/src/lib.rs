@@ -8,6 +8,7 @@
 //! as one JSON array read with `json_each`, and the change feed as a table
 //! that listeners poll.
 
+mod accounts;
 mod articles;
 mod comments;
 mod copy;

@@ -13,6 +13,7 @@
 //! A backend holds SQL only. The newsroom's rules (how a view is counted,
 //! how a week is ranked, when a comment is spam) live in `gazette-core`.
 
+mod accounts;
 mod articles;
 mod comments;
 mod copy;
@@ -24,6 +25,9 @@ mod views;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use accounts::{
+    AccountStore, AuditEntry, AuditFilter, Credentials, NewAuditEntry, NewSession, Session,
+};
 pub use articles::{
     ArticleStore, Listing, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, UpdateMark,
 };
@@ -83,7 +87,14 @@ impl StoreError {
 /// tests) name a concrete backend; everything else holds `Arc<dyn Store>`.
 #[async_trait]
 pub trait Store:
-    ArticleStore + ViewStore + RankingStore + CommentStore + NewsroomStore + CopyStore + RedirectStore
+    ArticleStore
+    + ViewStore
+    + RankingStore
+    + CommentStore
+    + NewsroomStore
+    + CopyStore
+    + RedirectStore
+    + AccountStore
 {
     /// The engine's name, for logs and `gazette store copy`: `sqlite` or
     /// `postgres`.

@@ -7,6 +7,7 @@
 //! [`AppError`]s, rendered as an HTML page (or JSON under `/api`) by one
 //! middleware that also logs server errors once.
 
+mod admin;
 mod api;
 mod auth;
 mod cache;
@@ -144,6 +145,7 @@ fn routes() -> Router<AppState> {
         .route(route::NEWS_SITEMAP, get(pages::sitemap::news))
         .route(route::STATIC, get(pages::assets::file))
         .route(route::HEALTH, get(pages::assets::health))
+        .merge(admin::routes())
         .fallback(pages::redirects::fallback)
 }
 

@@ -29,6 +29,13 @@ const BUILTIN: &[(&str, &str)] = builtin![
     "pages/search.html",
     "pages/week.html",
     "pages/weeks.html",
+    "admin/layout.html",
+    "admin/sign_in.html",
+    "admin/dashboard.html",
+    "admin/comments.html",
+    "admin/users.html",
+    "admin/account.html",
+    "admin/audit.html",
 ];
 
 #[derive(Debug, thiserror::Error)]

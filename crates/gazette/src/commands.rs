@@ -819,3 +819,80 @@ pub async fn reindex(over: &Overrides) -> anyhow::Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// A password from standard input: its first line, without the line end.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal, Read};
+    if std::io::stdin().is_terminal() {
+        eprint!("Password (at least 10 characters; it shows as you type): ");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .take(4096)
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        anyhow::bail!(
+            "no password given: write it on standard input, e.g. `printf '%s\\n' \"$PASSWORD\" | gazette user add ...`"
+        );
+    }
+    Ok(password)
+}
+
+pub async fn user_add(
+    over: &Overrides,
+    email: &str,
+    role: &str,
+    name: &str,
+) -> anyhow::Result<ExitCode> {
+    let role: gazette_domain::Role = role.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let config = Config::load(over)?;
+    let password = read_password()?;
+    let store = app::open_store(&config, true).await?;
+    let core = app::core(&config, store.clone()).await?;
+    let added = core.add_user(None, email, name, role, &password).await;
+    store.close().await;
+    let user = added.map_err(|e| anyhow::anyhow!("cannot add the account: {e}"))?;
+    println!(
+        "account {} ({}) added as {}; sign in at /admin/sign-in",
+        user.email, user.name, user.role
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn user_reset(over: &Overrides, email: &str) -> anyhow::Result<ExitCode> {
+    let config = Config::load(over)?;
+    let password = read_password()?;
+    let store = app::open_store(&config, false).await?;
+    let core = app::core(&config, store.clone()).await?;
+    let reset = core.reset_password(email, &password).await;
+    store.close().await;
+    let user = match reset {
+        Err(gazette_core::accounts::AccountError::Store(gazette_store::StoreError::NotFound)) => {
+            anyhow::bail!("there is no account {email}; see `gazette user list`")
+        }
+        r => r.map_err(|e| anyhow::anyhow!("cannot reset the password: {e}"))?,
+    };
+    println!(
+        "new password set for {}; their sessions have ended",
+        user.email
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn user_list(over: &Overrides) -> anyhow::Result<ExitCode> {
+    let config = Config::load(over)?;
+    let store = app::open_store(&config, false).await?;
+    let users = store.users().await.map_err(store_err);
+    store.close().await;
+    let users = users?;
+    if users.is_empty() {
+        println!("No accounts yet: `gazette user add EMAIL --role admin` makes the first.");
+    }
+    for u in users {
+        println!("{}\t{}\t{}", u.email, u.role, printable(&u.name));
+    }
+    Ok(ExitCode::SUCCESS)
+}

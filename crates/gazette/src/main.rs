@@ -121,11 +121,40 @@ enum Command {
     /// rebuilt by itself when missing or outdated). Stop the server using
     /// the same index first.
     Reindex,
+    /// Staff accounts of the admin (`/admin`).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Move a newsroom between databases.
     Store {
         #[command(subcommand)]
         action: StoreAction,
     },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create an account (the first one: `--role admin`). The password is
+    /// read from standard input (one line), or asked for on a terminal.
+    Add {
+        #[arg(value_name = "EMAIL")]
+        email: String,
+        /// contributor, author, editor or admin.
+        #[arg(long, default_value = "contributor")]
+        role: String,
+        /// The name shown in the admin (default: the address's first part).
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Set a new password (read like `add`'s), end the account's sessions
+    /// and lift a lockout.
+    ResetPassword {
+        #[arg(value_name = "EMAIL")]
+        email: String,
+    },
+    /// List the accounts.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -314,6 +343,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
         Command::Top { week, json } => commands::top(&over, week.as_deref(), json).await,
+        Command::User { action } => match action {
+            UserAction::Add { email, role, name } => {
+                commands::user_add(&over, &email, &role, &name).await
+            }
+            UserAction::ResetPassword { email } => commands::user_reset(&over, &email).await,
+            UserAction::List => commands::user_list(&over).await,
+        },
         Command::Store {
             action: StoreAction::Copy { from, to },
         } => commands::store_copy(&over, &from, &to).await,

@@ -10,6 +10,7 @@
 //! every check of the area on its own fresh store and names each one that
 //! failed.
 
+mod accounts;
 mod articles;
 mod comments;
 mod concurrency;
@@ -67,10 +68,11 @@ pub enum Area {
     Newsroom,
     Copy,
     Concurrency,
+    Accounts,
 }
 
 impl Area {
-    pub const ALL: [Area; 7] = [
+    pub const ALL: [Area; 8] = [
         Area::Articles,
         Area::Views,
         Area::Rankings,
@@ -78,6 +80,7 @@ impl Area {
         Area::Newsroom,
         Area::Copy,
         Area::Concurrency,
+        Area::Accounts,
     ];
 }
 
@@ -113,6 +116,7 @@ pub fn checks() -> Vec<Check> {
     all.extend(newsroom::checks());
     all.extend(copy::checks());
     all.extend(concurrency::checks());
+    all.extend(accounts::checks());
     all
 }
 
@@ -178,7 +182,7 @@ macro_rules! conformance_tests {
     ($fresh:expr) => {
         $crate::conformance_tests!(@areas $fresh;
             articles Articles, views Views, rankings Rankings, comments Comments,
-            newsroom Newsroom, copy Copy, concurrency Concurrency);
+            newsroom Newsroom, copy Copy, concurrency Concurrency, accounts Accounts);
     };
     (@areas $fresh:expr; $($test:ident $area:ident),*) => {
         $(

@@ -1,6 +1,7 @@
 //! The reader site over real HTTP on loopback, every test on SQLite and on
 //! PostgreSQL (`gazette_testkit::engines!`).
 
+mod admin;
 mod browser;
 mod cache;
 mod comments;

@@ -102,7 +102,42 @@ impl TestApp {
         let fresh = gazette_testkit::fresh(engine)
             .await
             .expect("the engine is available (checked by engines!)");
-        let core = Core::new(fresh.store.clone(), newsroom, clock, core_config)
+        Self::over(
+            fresh.store,
+            fresh.guard,
+            newsroom,
+            config,
+            core_config,
+            clock,
+            limits,
+        )
+        .await
+    }
+
+    /// Another node (or this one restarted) over the same database.
+    pub async fn another_node(&self) -> TestApp {
+        Self::over(
+            self.store.clone(),
+            Box::new(()),
+            newsroom(),
+            test_config(),
+            CoreConfig::default(),
+            Arc::new(SystemClock),
+            ServerLimits::default(),
+        )
+        .await
+    }
+
+    async fn over(
+        store: Arc<dyn Store>,
+        guard: Box<dyn std::any::Any + Send>,
+        newsroom: Newsroom,
+        config: WebConfig,
+        core_config: CoreConfig,
+        clock: Arc<dyn Clock>,
+        limits: ServerLimits,
+    ) -> TestApp {
+        let core = Core::new(store.clone(), newsroom, clock, core_config)
             .await
             .unwrap();
         let state = AppState::new(core.clone(), config).unwrap();
@@ -124,10 +159,10 @@ impl TestApp {
             .unwrap();
         TestApp {
             base: format!("http://{addr}"),
-            store: fresh.store,
+            store,
             core,
             http,
-            _guard: fresh.guard,
+            _guard: guard,
         }
     }
 

@@ -1,0 +1,646 @@
+//! The admin over HTTP: sign-in, sessions in the store, lockout, CSRF,
+//! the role matrix on every route, moderation and the audit log.
+
+use gazette_core::accounts::{Permission, can};
+use gazette_domain::{ArticleStatus, Role};
+use gazette_testkit::{Engine, engines};
+use reqwest::{StatusCode, header};
+
+use crate::util::{TestApp, days_ago};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The value of `<input name="NAME" value="...">` in `html`.
+fn input(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!(r#"name="{name}" value=""#))
+        .unwrap_or_else(|| panic!("no {name} field in {html}"));
+    let rest = &html[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+/// Signs in from `ip`; the answer, and the session cookie when one was set.
+async fn try_sign_in(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    ip: &str,
+) -> (StatusCode, String, Option<String>) {
+    let form = app.text("/admin/sign-in").await;
+    let r = app
+        .http
+        .post(app.url("/admin/sign-in"))
+        .header("X-Forwarded-For", ip)
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("ts", &input(&form, "ts")),
+            ("token", &input(&form, "token")),
+            ("next", "/admin/comments"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let cookie = r
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("gazette_session=") && !v.starts_with("gazette_session=;"))
+        .map(str::to_owned);
+    let location = r
+        .headers()
+        .get(header::LOCATION)
+        .map(|l| l.to_str().unwrap().to_owned());
+    let body = r.text().await.unwrap();
+    (status, location.unwrap_or(body), cookie)
+}
+
+/// A signed-in session's cookie (`name=value`).
+async fn signed_in(app: &TestApp, email: &str) -> String {
+    let (status, _, cookie) = try_sign_in(app, email, PASSWORD, "192.0.2.9").await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{email} signs in");
+    cookie.unwrap().split(';').next().unwrap().to_owned()
+}
+
+async fn get_as(app: &TestApp, cookie: Option<&str>, path: &str) -> reqwest::Response {
+    let mut r = app.http.get(app.url(path));
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.send().await.unwrap()
+}
+
+async fn post_as(
+    app: &TestApp,
+    cookie: Option<&str>,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut r = app.http.post(app.url(path)).form(form);
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.send().await.unwrap()
+}
+
+/// The CSRF token of the session behind `cookie`.
+async fn csrf(app: &TestApp, cookie: &str) -> String {
+    let html = get_as(app, Some(cookie), "/admin")
+        .await
+        .text()
+        .await
+        .unwrap();
+    input(&html, "csrf")
+}
+
+async fn add(app: &TestApp, email: &str, role: Role) -> gazette_domain::User {
+    app.core
+        .add_user(None, email, "", role, PASSWORD)
+        .await
+        .unwrap()
+}
+
+engines!(
+    signing_in_sessions_and_lockout,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        add(&app, "ani@example.org", Role::Editor).await;
+        // Signed out: pages lead to the sign-in form, forms are refused.
+        let r = get_as(&app, None, "/admin/comments?status=spam").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.headers()[header::LOCATION],
+            "/admin/sign-in?next=%2Fadmin%2Fcomments%3Fstatus%3Dspam"
+        );
+        // A wrong password: the form again, the address kept, the problem named.
+        let (status, body, cookie) =
+            try_sign_in(&app, "Ani@Example.org", "wrong password!", "192.0.2.1").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(cookie.is_none());
+        assert!(body.contains(r#"value="Ani@Example.org""#), "{body}");
+        assert!(body.contains("do not match an account"), "{body}");
+        // The right one, in another case: a session cookie and the page asked for.
+        let (status, location, cookie) =
+            try_sign_in(&app, "ANI@example.org", PASSWORD, "192.0.2.1").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(location, "/admin/comments");
+        let set = cookie.unwrap();
+        for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(set.contains(flag), "{flag} in {set}");
+        }
+        assert!(!set.contains("Secure"), "plain http here: {set}");
+        let cookie = set.split(';').next().unwrap().to_owned();
+        let r = get_as(&app, Some(&cookie), "/admin").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
+        // The session lives in the store: another node (or this one after
+        // a restart) knows it.
+        let other = app.another_node().await;
+        assert_eq!(get_as(&other, Some(&cookie), "/admin").await.status(), 200);
+        // A forged or stale cookie is nobody.
+        let forged = format!("gazette_session={}", "ab".repeat(32));
+        assert_eq!(
+            get_as(&app, Some(&forged), "/admin").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        // Signing out ends the session on every node.
+        let token = csrf(&app, &cookie).await;
+        let r = post_as(&app, Some(&cookie), "/admin/sign-out", &[("csrf", &token)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            get_as(&other, Some(&cookie), "/admin").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        // Five wrong passwords from five addresses lock the account on
+        // every node, even for the right password...
+        for i in 0..5 {
+            let (status, _, _) = try_sign_in(
+                &app,
+                "ani@example.org",
+                "guess guess guess",
+                &format!("198.51.100.{i}"),
+            )
+            .await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        let (status, body, cookie) =
+            try_sign_in(&other, "ani@example.org", PASSWORD, "203.0.113.7").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(cookie.is_none());
+        assert!(body.contains("too many failed sign-ins"), "{body}");
+        // ...until a password reset (the command line's) lifts it.
+        app.core
+            .reset_password("ani@example.org", "another good password")
+            .await
+            .unwrap();
+        let (status, _, _) = try_sign_in(
+            &other,
+            "ani@example.org",
+            "another good password",
+            "203.0.113.7",
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        // One address guessing at many accounts is slowed too.
+        for i in 0..5 {
+            try_sign_in(
+                &app,
+                &format!("x{i}@example.org"),
+                "nope nope nope",
+                "192.0.2.200",
+            )
+            .await;
+        }
+        let (status, _, _) = try_sign_in(
+            &app,
+            "ani@example.org",
+            "another good password",
+            "192.0.2.200",
+        )
+        .await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    }
+);
+
+/// What a route needs, and a form that would change something.
+struct Route {
+    method: &'static str,
+    path: String,
+    needs: Permission,
+    form: Vec<(&'static str, String)>,
+}
+
+engines!(
+    every_admin_route_by_every_role,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let (story, _) = app.story("a", "A Story", days_ago(1)).await;
+        let target = add(&app, "target@example.org", Role::Contributor).await;
+        let mut sessions = vec![(None, None)];
+        for role in Role::ALL {
+            let email = format!("{role}@example.org");
+            add(&app, &email, role).await;
+            sessions.push((Some(role), Some(signed_in(&app, &email).await)));
+        }
+        for (role, cookie) in &sessions {
+            let comment = app.pending_comment(story).await;
+            let routes = [
+                Route {
+                    method: "GET",
+                    path: "/admin".into(),
+                    needs: Permission::Dashboard,
+                    form: vec![],
+                },
+                Route {
+                    method: "GET",
+                    path: "/admin/account".into(),
+                    needs: Permission::Dashboard,
+                    form: vec![],
+                },
+                Route {
+                    method: "GET",
+                    path: "/admin/comments".into(),
+                    needs: Permission::ModerateComments,
+                    form: vec![],
+                },
+                Route {
+                    method: "GET",
+                    path: "/admin/comments?status=spam&page=2".into(),
+                    needs: Permission::ModerateComments,
+                    form: vec![],
+                },
+                Route {
+                    method: "GET",
+                    path: "/admin/users".into(),
+                    needs: Permission::ManageAccounts,
+                    form: vec![],
+                },
+                Route {
+                    method: "GET",
+                    path: "/admin/audit".into(),
+                    needs: Permission::ReadAudit,
+                    form: vec![],
+                },
+                Route {
+                    method: "POST",
+                    path: "/admin/comments".into(),
+                    needs: Permission::ModerateComments,
+                    form: vec![("action", "approve".into()), ("id", comment.id.to_string())],
+                },
+                Route {
+                    method: "POST",
+                    path: "/admin/users".into(),
+                    needs: Permission::ManageAccounts,
+                    form: vec![
+                        (
+                            "email",
+                            format!("new-{}@example.org", role.map_or("none", Role::as_str)),
+                        ),
+                        ("role", "author".into()),
+                        ("password", PASSWORD.into()),
+                    ],
+                },
+                Route {
+                    method: "POST",
+                    path: format!("/admin/users/{}/role", target.id),
+                    needs: Permission::ManageAccounts,
+                    form: vec![("role", "author".into())],
+                },
+                Route {
+                    method: "POST",
+                    path: "/admin/account/password".into(),
+                    needs: Permission::Dashboard,
+                    form: vec![
+                        ("current", "not it at all".into()),
+                        ("new", "x".into()),
+                        ("again", "x".into()),
+                    ],
+                },
+            ];
+            let token = match cookie {
+                Some(c) => Some(csrf(&app, c).await),
+                None => None,
+            };
+            for route in &routes {
+                let allowed = role.is_some_and(|r| can(r, route.needs));
+                let who = format!("{role:?} {} {}", route.method, route.path);
+                if route.method == "GET" {
+                    let r = get_as(&app, cookie.as_deref(), &route.path).await;
+                    let want = match (role, allowed) {
+                        (None, _) => StatusCode::SEE_OTHER,
+                        (_, true) => StatusCode::OK,
+                        (_, false) => StatusCode::FORBIDDEN,
+                    };
+                    assert_eq!(r.status(), want, "{who}");
+                    continue;
+                }
+                // Without the CSRF token: refused, for every role.
+                let bare: Vec<(&str, &str)> =
+                    route.form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let r = post_as(&app, cookie.as_deref(), &route.path, &bare).await;
+                assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who} without a token");
+                let mut wrong = bare.clone();
+                wrong.push(("csrf", "0123456789abcdef"));
+                let r = post_as(&app, cookie.as_deref(), &route.path, &wrong).await;
+                assert_eq!(
+                    r.status(),
+                    StatusCode::FORBIDDEN,
+                    "{who} with a wrong token"
+                );
+                // With it: allowed or forbidden by the matrix.
+                let mut full = bare.clone();
+                if let Some(t) = &token {
+                    full.push(("csrf", t));
+                }
+                let r = post_as(&app, cookie.as_deref(), &route.path, &full).await;
+                if allowed {
+                    assert!(
+                        [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY]
+                            .contains(&r.status()),
+                        "{who}: {}",
+                        r.status()
+                    );
+                } else {
+                    assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who}");
+                }
+            }
+            // What the refused requests did not change.
+            let still = app
+                .store
+                .comments_with_status(
+                    gazette_domain::CommentStatus::Pending,
+                    gazette_store::Page::new(1, 100),
+                )
+                .await
+                .unwrap()
+                .iter()
+                .any(|c| c.id == comment.id);
+            let may_moderate = role.is_some_and(|r| can(r, Permission::ModerateComments));
+            assert_eq!(
+                still, !may_moderate,
+                "{role:?}: the comment was approved only by a moderator"
+            );
+            let added = app
+                .store
+                .credentials(&format!(
+                    "new-{}@example.org",
+                    role.map_or("none", Role::as_str)
+                ))
+                .await
+                .is_ok();
+            assert_eq!(
+                added,
+                role == &Some(Role::Admin),
+                "{role:?} adding an account"
+            );
+        }
+        assert_eq!(app.store.user(target.id).await.unwrap().role, Role::Author);
+        // Signing out and out everywhere: any role, with the token only.
+        for role in Role::ALL {
+            let email = format!("{role}@example.org");
+            let cookie = signed_in(&app, &email).await;
+            let second = signed_in(&app, &email).await;
+            for path in ["/admin/sign-out", "/admin/account/sign-out-everywhere"] {
+                assert_eq!(
+                    post_as(&app, Some(&cookie), path, &[]).await.status(),
+                    StatusCode::FORBIDDEN
+                );
+                assert_eq!(
+                    post_as(&app, None, path, &[("csrf", "x")]).await.status(),
+                    StatusCode::FORBIDDEN
+                );
+            }
+            let token = csrf(&app, &cookie).await;
+            let r = post_as(
+                &app,
+                Some(&cookie),
+                "/admin/account/sign-out-everywhere",
+                &[("csrf", &token)],
+            )
+            .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{role}");
+            for c in [&cookie, &second] {
+                assert_eq!(
+                    get_as(&app, Some(c), "/admin").await.status(),
+                    StatusCode::SEE_OTHER,
+                    "{role}: every session ended"
+                );
+            }
+        }
+        // A form from another site is refused even with the token.
+        let cookie = signed_in(&app, "admin@example.org").await;
+        let token = csrf(&app, &cookie).await;
+        let r = app
+            .http
+            .post(app.url("/admin/users"))
+            .header(header::COOKIE, &cookie)
+            .header(header::ORIGIN, "https://evil.example")
+            .form(&[
+                ("csrf", token.as_str()),
+                ("email", "evil@example.org"),
+                ("role", "admin"),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(app.store.credentials("evil@example.org").await.is_err());
+    }
+);
+
+engines!(
+    moderating_in_bulk_counts_at_once_and_is_audited,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let mut input = gazette_store::testing::sample("a", "Discussed Story", days_ago(1));
+        input.legacy_comments = 0;
+        input.status = ArticleStatus::Published;
+        let saved = app.core.save_article(&input).await.unwrap();
+        let path = format!("/articles/{}", saved.slug);
+        let c1 = app.pending_comment(saved.id).await;
+        let c2 = app.pending_comment(saved.id).await;
+        let c3 = app.pending_comment(saved.id).await;
+        add(&app, "ed@example.org", Role::Editor).await;
+        let cookie = signed_in(&app, "ed@example.org").await;
+        let queue = get_as(&app, Some(&cookie), "/admin/comments")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(queue.contains("Discussed Story"), "{queue}");
+        assert_eq!(queue.matches(r#"name="id""#).count(), 3);
+        let token = csrf(&app, &cookie).await;
+        let (a, b, c) = (c1.id.to_string(), c2.id.to_string(), c3.id.to_string());
+        let r = post_as(
+            &app,
+            Some(&cookie),
+            "/admin/comments",
+            &[
+                ("csrf", &token),
+                ("status", "pending"),
+                ("action", "approve"),
+                ("id", &a),
+                ("id", &b),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            r.headers()[header::LOCATION],
+            "/admin/comments?status=pending"
+        );
+        // The story page counts them at once.
+        let page = app.text(&path).await;
+        assert!(page.contains("2 comments"), "{page}");
+        let r = post_as(
+            &app,
+            Some(&cookie),
+            "/admin/comments",
+            &[("csrf", &token), ("action", "spam"), ("id", &c)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // Bad bulk requests are named, not guessed at.
+        for (form, why) in [
+            (
+                vec![("csrf", token.as_str()), ("action", "approve")],
+                "at least one",
+            ),
+            (
+                vec![
+                    ("csrf", token.as_str()),
+                    ("action", "burn"),
+                    ("id", a.as_str()),
+                ],
+                "choose approve",
+            ),
+            (
+                vec![("csrf", token.as_str()), ("action", "approve"), ("id", "x")],
+                "not a number",
+            ),
+        ] {
+            let r = post_as(&app, Some(&cookie), "/admin/comments", &form).await;
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+            assert!(r.text().await.unwrap().contains(why), "{why}");
+        }
+        // The audit log: who approved what, filterable.
+        let log = get_as(&app, Some(&cookie), "/admin/audit?action=comment.approve")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(log.matches("<td>comment.approve</td>").count(), 2, "{log}");
+        assert!(log.contains("ed@example.org"));
+        assert!(!log.contains("<td>comment.spam</td>"));
+        let spam = get_as(&app, Some(&cookie), "/admin/audit?action=comment.spam")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(spam.contains(&format!("comment {c}")), "{spam}");
+        assert_eq!(
+            get_as(&app, Some(&cookie), "/admin/audit?user=abc")
+                .await
+                .status(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+);
+
+engines!(
+    account_forms_keep_input_and_name_the_problem,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let admin = add(&app, "boss@example.org", Role::Admin).await;
+        let cookie = signed_in(&app, "boss@example.org").await;
+        let token = csrf(&app, &cookie).await;
+        let r = post_as(
+            &app,
+            Some(&cookie),
+            "/admin/users",
+            &[
+                ("csrf", &token),
+                ("email", "not-an-address"),
+                ("name", "Mher <b>Sargsyan</b>"),
+                ("role", "editor"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(r#"value="not-an-address""#), "{html}");
+        assert!(
+            html.contains("Mher &lt;b&gt;Sargsyan&lt;/b&gt;"),
+            "escaped, kept: {html}"
+        );
+        assert!(html.contains(r#"<option value="editor" selected>"#));
+        assert!(html.contains(r#"id="u-email-error""#) && html.contains("name@example.org"));
+        assert!(html.contains(r#"id="u-password-error""#) && html.contains("at least 10"));
+        assert!(!html.contains(r#"value="short""#), "the password is never sent back");
+        // Taken address.
+        let r = post_as(
+            &app,
+            Some(&cookie),
+            "/admin/users",
+            &[
+                ("csrf", &token),
+                ("email", "BOSS@example.org"),
+                ("role", "author"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("already exists"));
+        // The last admin keeps the role.
+        let r = post_as(
+            &app,
+            Some(&cookie),
+            &format!("/admin/users/{}/role", admin.id),
+            &[("csrf", &token), ("role", "editor")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert_eq!(app.store.user(admin.id).await.unwrap().role, Role::Admin);
+        // A password change ends the other sessions, keeps this one.
+        let other = signed_in(&app, "boss@example.org").await;
+        let r = post_as(
+            &app,
+            Some(&cookie),
+            "/admin/account/password",
+            &[
+                ("csrf", &token),
+                ("current", PASSWORD),
+                ("new", "a brand new secret"),
+                ("again", "a different one!!"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("differ"));
+        let r = post_as(
+            &app,
+            Some(&cookie),
+            "/admin/account/password",
+            &[
+                ("csrf", &token),
+                ("current", PASSWORD),
+                ("new", "a brand new secret"),
+                ("again", "a brand new secret"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let renewed = r
+            .headers()
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            get_as(&app, Some(&other), "/admin").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            get_as(&app, Some(&cookie), "/admin").await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            get_as(&app, Some(&renewed), "/admin/account?done=password")
+                .await
+                .status(),
+            200
+        );
+        let (status, _, _) =
+            try_sign_in(&app, "boss@example.org", "a brand new secret", "192.0.2.50").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+);
