@@ -8,10 +8,14 @@
   Gazette's Content-Security-Policy (scripts by hash only) blocks, as it
   should. Through this proxy pages come without that one header; their
   bytes are Gazette's, unchanged.
+- The admin's pages need a signed-in session, which the judges cannot
+  open: with JUDGE_ADMIN_COOKIE set (`gazette_session=...`), requests for
+  `/admin...` (not the sign-in form) carry that cookie.
 
 usage: judge-404-proxy.py PORT GAZETTE_BASE
 """
 import http.server
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -20,6 +24,7 @@ PORT = int(sys.argv[1])
 BASE = sys.argv[2].rstrip("/")
 assert BASE.startswith("http://127.0.0.1:"), "loopback only"
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+ADMIN_COOKIE = os.environ.get("JUDGE_ADMIN_COOKIE")
 
 
 class Proxy(http.server.BaseHTTPRequestHandler):
@@ -46,6 +51,8 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             req = urllib.request.Request(BASE + path)
             if self.headers.get("User-Agent"):
                 req.add_header("User-Agent", self.headers["User-Agent"])
+            if ADMIN_COOKIE and path.startswith("/admin") and not path.startswith("/admin/sign-in"):
+                req.add_header("Cookie", ADMIN_COOKIE)
             resp = NO_PROXY.open(req, timeout=10)
             status, headers, body = resp.status, resp.headers, resp.read()
         except urllib.error.HTTPError as e:
