@@ -560,7 +560,10 @@ engines!(
         assert!(html.contains(r#"<option value="editor" selected>"#));
         assert!(html.contains(r#"id="u-email-error""#) && html.contains("name@example.org"));
         assert!(html.contains(r#"id="u-password-error""#) && html.contains("at least 10"));
-        assert!(!html.contains(r#"value="short""#), "the password is never sent back");
+        assert!(
+            !html.contains(r#"value="short""#),
+            "the password is never sent back"
+        );
         // Taken address.
         let r = post_as(
             &app,

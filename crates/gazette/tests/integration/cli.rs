@@ -358,3 +358,78 @@ async fn rotating_the_secret_makes_a_new_one() {
     assert_ne!(before, after);
     assert_eq!(after.len(), 32);
 }
+
+/// Runs `gazette ARGS` with `input` on standard input.
+fn with_stdin(n: &Newsroom, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = n
+        .command(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn accounts_from_the_command_line() {
+    let n = Newsroom::new();
+    let out = with_stdin(
+        &n,
+        &[
+            "user",
+            "add",
+            "Ani@Example.org",
+            "--role",
+            "admin",
+            "--name",
+            "Ani H",
+        ],
+        "a long passphrase\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("ani@example.org (Ani H) added as admin"));
+    let out = n.run(&["user", "list"]);
+    assert_eq!(stdout(&out), "ani@example.org\tadmin\tAni H\n");
+    // Mistakes are named, and nothing is added.
+    let out = with_stdin(&n, &["user", "add", "bob@example.org"], "short\n");
+    assert_clean_error(&out, &["too short", "10 characters"]);
+    let out = with_stdin(
+        &n,
+        &["user", "add", "bob@example.org", "--role", "root"],
+        "a long passphrase\n",
+    );
+    assert_clean_error(&out, &["root", "contributor, author, editor or admin"]);
+    let out = with_stdin(
+        &n,
+        &["user", "add", "ANI@example.org"],
+        "a long passphrase\n",
+    );
+    assert_clean_error(&out, &["already exists"]);
+    let out = with_stdin(&n, &["user", "add", "bob@example.org"], "");
+    assert_clean_error(&out, &["no password given"]);
+    let out = with_stdin(
+        &n,
+        &["user", "reset-password", "nobody@example.org"],
+        "a long passphrase\n",
+    );
+    assert_clean_error(
+        &out,
+        &["no account nobody@example.org", "gazette user list"],
+    );
+    assert_eq!(stdout(&n.run(&["user", "list"])).lines().count(), 1);
+    let out = with_stdin(
+        &n,
+        &["user", "reset-password", "ani@example.org"],
+        "another passphrase\n",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("sessions have ended"));
+}
