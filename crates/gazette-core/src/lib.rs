@@ -353,6 +353,11 @@ impl Core {
             }
         }
         self.store.prune_changes(KEEP_CHANGES).await?;
+        // Expired sessions, and failed sign-ins past their lockout window.
+        self.store.end_expired_sessions(now).await?;
+        self.store
+            .prune_failed_sign_ins(now - accounts::LOCKOUT_WINDOW)
+            .await?;
         Ok(true)
     }
 

@@ -252,6 +252,17 @@ impl AccountStore for PgStore {
         tx.commit().await.map_err(db_err)
     }
 
+    async fn prune_failed_sign_ins(&self, before: Timestamp) -> StoreResult<u64> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM sign_in_failures WHERE at < $1")
+            .bind(before.as_second())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(done.rows_affected())
+    }
+
     async fn record_audit(&self, e: &NewAuditEntry) -> StoreResult<()> {
         let mut tx = self.write().await?;
         sqlx::query(

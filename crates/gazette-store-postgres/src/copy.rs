@@ -67,6 +67,12 @@ fn first_sql(table: CopyTable) -> &'static str {
         CopyTable::Redirects => {
             "SELECT from_path, article_id, target FROM redirects ORDER BY from_path LIMIT $1"
         }
+        CopyTable::Users => {
+            "SELECT id, email, name, role, password_hash, contributor_id, created_at FROM users ORDER BY id LIMIT $1"
+        }
+        CopyTable::AuditLog => {
+            "SELECT id, at, user_id, action, subject, detail FROM audit_log ORDER BY id LIMIT $1"
+        }
         CopyTable::Sections => SECTIONS,
     }
 }
@@ -121,6 +127,12 @@ fn after_sql(table: CopyTable) -> &'static str {
         }
         CopyTable::Redirects => {
             "SELECT from_path, article_id, target FROM redirects WHERE from_path > $2::text ORDER BY from_path LIMIT $1"
+        }
+        CopyTable::Users => {
+            "SELECT id, email, name, role, password_hash, contributor_id, created_at FROM users WHERE id > $2::bigint ORDER BY id LIMIT $1"
+        }
+        CopyTable::AuditLog => {
+            "SELECT id, at, user_id, action, subject, detail FROM audit_log WHERE id > $2::bigint ORDER BY id LIMIT $1"
         }
         CopyTable::Secrets => {
             "SELECT name, value FROM secrets WHERE name > $2::text ORDER BY name LIMIT $1"
@@ -186,6 +198,12 @@ fn insert_sql(table: CopyTable) -> &'static str {
         CopyTable::Redirects => {
             "INSERT INTO redirects (from_path, article_id, target) SELECT from_path, article_id, target FROM json_populate_recordset(NULL::redirects, $1::json)"
         }
+        CopyTable::Users => {
+            "INSERT INTO users (id, email, name, role, password_hash, contributor_id, created_at) SELECT id, email, name, role, password_hash, contributor_id, created_at FROM json_populate_recordset(NULL::users, $1::json)"
+        }
+        CopyTable::AuditLog => {
+            "INSERT INTO audit_log (id, at, user_id, action, subject, detail) SELECT id, at, user_id, action, subject, detail FROM json_populate_recordset(NULL::audit_log, $1::json)"
+        }
         CopyTable::Secrets => {
             "INSERT INTO secrets (name, value) SELECT name, value FROM json_populate_recordset(NULL::secrets, $1::json)"
         }
@@ -236,6 +254,8 @@ fn count_sql(table: CopyTable) -> &'static str {
         CopyTable::FrozenWeeks => "SELECT COUNT(*) FROM top_stories_weeks_frozen",
         CopyTable::FrozenRankings => "SELECT COUNT(*) FROM top_stories_frozen",
         CopyTable::Redirects => "SELECT COUNT(*) FROM redirects",
+        CopyTable::Users => "SELECT COUNT(*) FROM users",
+        CopyTable::AuditLog => "SELECT COUNT(*) FROM audit_log",
         CopyTable::Secrets => "SELECT COUNT(*) FROM secrets",
     }
 }
@@ -326,6 +346,8 @@ impl CopyStore for PgStore {
             "SELECT setval(pg_get_serial_sequence('tags', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM tags",
             "SELECT setval(pg_get_serial_sequence('articles', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM articles",
             "SELECT setval(pg_get_serial_sequence('comments', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM comments",
+            "SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM users",
+            "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM audit_log",
         ] {
             sqlx::query(sql).execute(&self.pool).await.map_err(db_err)?;
         }

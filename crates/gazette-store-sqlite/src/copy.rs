@@ -75,6 +75,12 @@ fn first_sql(table: CopyTable) -> &'static str {
         CopyTable::Redirects => {
             "SELECT json_group_array(json_array(from_path, article_id, target) ORDER BY from_path) FROM (SELECT from_path, article_id, target FROM redirects ORDER BY from_path LIMIT ?1)"
         }
+        CopyTable::Users => {
+            "SELECT json_group_array(json_array(id, email, name, role, password_hash, contributor_id, created_at) ORDER BY id) FROM (SELECT id, email, name, role, password_hash, contributor_id, created_at FROM users ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::AuditLog => {
+            "SELECT json_group_array(json_array(id, at, user_id, action, subject, detail) ORDER BY id) FROM (SELECT id, at, user_id, action, subject, detail FROM audit_log ORDER BY id LIMIT ?1)"
+        }
         CopyTable::Sections | CopyTable::Secrets => {
             unreachable!("sections and secrets are read row by row")
         }
@@ -131,6 +137,12 @@ fn after_sql(table: CopyTable) -> &'static str {
         }
         CopyTable::Redirects => {
             "SELECT json_group_array(json_array(from_path, article_id, target) ORDER BY from_path) FROM (SELECT from_path, article_id, target FROM redirects WHERE from_path > ?2 ORDER BY from_path LIMIT ?1)"
+        }
+        CopyTable::Users => {
+            "SELECT json_group_array(json_array(id, email, name, role, password_hash, contributor_id, created_at) ORDER BY id) FROM (SELECT id, email, name, role, password_hash, contributor_id, created_at FROM users WHERE id > ?2 ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::AuditLog => {
+            "SELECT json_group_array(json_array(id, at, user_id, action, subject, detail) ORDER BY id) FROM (SELECT id, at, user_id, action, subject, detail FROM audit_log WHERE id > ?2 ORDER BY id LIMIT ?1)"
         }
         CopyTable::Sections | CopyTable::Secrets => {
             unreachable!("sections and secrets are read row by row")
@@ -193,6 +205,12 @@ fn insert_sql(table: CopyTable) -> &'static str {
         CopyTable::Redirects => {
             "INSERT INTO redirects (from_path, article_id, target) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
+        CopyTable::Users => {
+            "INSERT INTO users (id, email, name, role, password_hash, contributor_id, created_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?1)"
+        }
+        CopyTable::AuditLog => {
+            "INSERT INTO audit_log (id, at, user_id, action, subject, detail) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1)"
+        }
     }
 }
 
@@ -216,6 +234,8 @@ fn count_sql(table: CopyTable) -> &'static str {
         CopyTable::FrozenRankings => "SELECT COUNT(*) FROM top_stories_frozen",
         CopyTable::Secrets => "SELECT COUNT(*) FROM secrets",
         CopyTable::Redirects => "SELECT COUNT(*) FROM redirects",
+        CopyTable::Users => "SELECT COUNT(*) FROM users",
+        CopyTable::AuditLog => "SELECT COUNT(*) FROM audit_log",
     }
 }
 

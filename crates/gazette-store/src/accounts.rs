@@ -122,6 +122,10 @@ pub trait AccountStore: Send + Sync + 'static {
     /// Forgets `key`'s failed sign-ins (after a good one).
     async fn forget_failed_sign_ins(&self, key: &str) -> StoreResult<()>;
 
+    /// Forgets every failed sign-in before `before` (the background job:
+    /// addresses tried once and never again); returns how many.
+    async fn prune_failed_sign_ins(&self, before: Timestamp) -> StoreResult<u64>;
+
     async fn record_audit(&self, entry: &NewAuditEntry) -> StoreResult<()>;
 
     /// The audit log, newest first.

@@ -26,10 +26,12 @@ pub enum CopyTable {
     FrozenRankings,
     Secrets,
     Redirects,
+    Users,
+    AuditLog,
 }
 
 impl CopyTable {
-    pub const ALL: [CopyTable; 18] = [
+    pub const ALL: [CopyTable; 20] = [
         CopyTable::PostingAccounts,
         CopyTable::Sections,
         CopyTable::Contributors,
@@ -48,6 +50,8 @@ impl CopyTable {
         CopyTable::FrozenRankings,
         CopyTable::Secrets,
         CopyTable::Redirects,
+        CopyTable::Users,
+        CopyTable::AuditLog,
     ];
 
     /// The table's name in both engines.
@@ -71,6 +75,8 @@ impl CopyTable {
             CopyTable::FrozenRankings => "top_stories_frozen",
             CopyTable::Secrets => "secrets",
             CopyTable::Redirects => "redirects",
+            CopyTable::Users => "users",
+            CopyTable::AuditLog => "audit_log",
         }
     }
 
@@ -87,7 +93,9 @@ impl CopyTable {
             | CopyTable::Comments
             | CopyTable::FrozenWeeks
             | CopyTable::Secrets
-            | CopyTable::Redirects => 1,
+            | CopyTable::Redirects
+            | CopyTable::Users
+            | CopyTable::AuditLog => 1,
             CopyTable::ArticleSections
             | CopyTable::ArticleContributors
             | CopyTable::ArticleSources
@@ -102,6 +110,16 @@ impl CopyTable {
     /// The columns every backend reads and writes, in this order.
     pub fn columns(self) -> &'static [&'static str] {
         match self {
+            CopyTable::Users => &[
+                "id",
+                "email",
+                "name",
+                "role",
+                "password_hash",
+                "contributor_id",
+                "created_at",
+            ],
+            CopyTable::AuditLog => &["id", "at", "user_id", "action", "subject", "detail"],
             CopyTable::PostingAccounts | CopyTable::Tags => &["id", "slug", "name"],
             CopyTable::Sections => &["id", "slug", "name", "parent_id"],
             CopyTable::Contributors => &["id", "slug", "name", "bio"],

@@ -207,6 +207,15 @@ async fn failed_sign_ins_are_counted_in_their_window(ctx: &Ctx) {
         1,
         "another address keeps its count"
     );
+    // The job forgets what is older than the window, whoever it was.
+    assert_eq!(store.prune_failed_sign_ins(late).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .failed_sign_ins("bob@example.org", t0 - window)
+            .await
+            .unwrap(),
+        0
+    );
 }
 
 async fn the_audit_log_is_newest_first_and_filtered(ctx: &Ctx) {

@@ -88,6 +88,33 @@ async fn fill(store: &dyn Store) {
         ])
         .await
         .unwrap();
+    for (email, role) in [
+        ("ani@example.org", gazette_domain::Role::Admin),
+        ("bob@example.org", gazette_domain::Role::Author),
+    ] {
+        let user = store
+            .add_user(
+                &gazette_domain::NewUser {
+                    email: email.into(),
+                    name: email.into(),
+                    role,
+                    password_hash: format!("$argon2id$hash-of-{email}"),
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        store
+            .record_audit(&crate::NewAuditEntry {
+                at: now(),
+                user: Some(user.id),
+                action: "user.add".into(),
+                subject: format!("user {email}"),
+                detail: String::new(),
+            })
+            .await
+            .unwrap();
+    }
 }
 
 async fn copy_all(from: &dyn Store, to: &dyn Store, batch: u32) {
@@ -141,6 +168,29 @@ async fn a_copy_holds_every_row_and_keeps_working(ctx: &Ctx) {
         target.redirect("/?p=7").await.unwrap(),
         Some(crate::Resolved::Article(story.id, story.slug.clone()))
     );
+    // Accounts keep their passwords and audit trail.
+    let ani = target.credentials("ani@example.org").await.unwrap();
+    assert_eq!(ani.password_hash, "$argon2id$hash-of-ani@example.org");
+    assert_eq!(ani.user.role, gazette_domain::Role::Admin);
+    let log = target
+        .audit_log(&crate::AuditFilter::default(), Page::new(1, 10))
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1].user_email.as_deref(), Some("ani@example.org"));
+    let carol = target
+        .add_user(
+            &gazette_domain::NewUser {
+                email: "carol@example.org".into(),
+                name: "Carol".into(),
+                role: gazette_domain::Role::Editor,
+                password_hash: "x".into(),
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(carol.id.0 > 2, "after the copied accounts");
     // New rows get new ids after the copied ones.
     let new = target
         .save_article(&sample("n", "After The Copy", at(2025, 11, 26, 9)), now())

@@ -647,3 +647,39 @@ engines!(
         assert_eq!(status, StatusCode::SEE_OTHER);
     }
 );
+
+engines!(
+    sessions_end_after_fourteen_days_and_the_job_sweeps_them,
+    |engine: Engine| async move {
+        let clock = std::sync::Arc::new(gazette_core::ManualClock::new(jiff::Timestamp::now()));
+        let app = TestApp::build(
+            engine,
+            crate::util::test_config(),
+            gazette_core::CoreConfig::default(),
+            clock.clone(),
+        )
+        .await;
+        add(&app, "ani@example.org", Role::Author).await;
+        let cookie = signed_in(&app, "ani@example.org").await;
+        let token = cookie.trim_start_matches("gazette_session=").to_owned();
+        let hash = gazette_core::accounts::token_hash(&token);
+        let started = app.core.now();
+        clock.advance(jiff::SignedDuration::from_hours(13 * 24));
+        assert_eq!(get_as(&app, Some(&cookie), "/admin").await.status(), 200);
+        clock.advance(jiff::SignedDuration::from_hours(2 * 24));
+        assert_eq!(
+            get_as(&app, Some(&cookie), "/admin").await.status(),
+            StatusCode::SEE_OTHER,
+            "expired after 14 days"
+        );
+        assert!(
+            app.store.session(&hash, started).await.is_ok(),
+            "still stored"
+        );
+        assert!(app.core.run_leased_jobs().await.unwrap());
+        assert!(
+            app.store.session(&hash, started).await.is_err(),
+            "the job removed it"
+        );
+    }
+);
