@@ -47,10 +47,14 @@ pub async fn frame(state: &AppState) -> StoreResult<Frame> {
     })
 }
 
-/// Reader pages may be cached by browsers and CDNs for a minute; counts
-/// on them are refreshed by the view beacon, not by the page.
+/// Reader pages: a CDN may keep one a minute (`s-maxage`); a browser asks
+/// again each time (`max-age=0`, answered with a cheap `304` while the page
+/// is unchanged), so a reader or an editor who comes back sees a new
+/// comment count or a correction at once.
+pub const READER_PAGE_CACHE: &str = "public, max-age=0, must-revalidate, s-maxage=60";
+
 pub fn page(html: String) -> Response {
-    ([(header::CACHE_CONTROL, "public, max-age=60")], Html(html)).into_response()
+    ([(header::CACHE_CONTROL, READER_PAGE_CACHE)], Html(html)).into_response()
 }
 
 /// A reader page that shows `article` (its own page) and lists `listed`,

@@ -86,3 +86,79 @@ engines!(
         assert_eq!(app.counted(&path).await, 1);
     }
 );
+
+engines!(
+    an_editor_signs_in_and_approves_a_comment_in_the_browser,
+    |engine: Engine| async move {
+        let Some(bin) = chromium() else {
+            eprintln!("skipped: set E2E_CHROMIUM=/usr/bin/chromium to run the browser test");
+            return;
+        };
+        let app = TestApp::spawn(engine).await;
+        let mut input = gazette_store::testing::sample("a", "Discussed In A Browser", days_ago(1));
+        input.legacy_comments = 0;
+        let saved = app.core.save_article(&input).await.unwrap();
+        let path = format!("/articles/{}", saved.slug);
+        app.pending_comment(saved.id).await;
+        app.core
+            .add_user(
+                None,
+                "ed@example.org",
+                "Ed Itor",
+                gazette_domain::Role::Editor,
+                "correct horse battery",
+            )
+            .await
+            .unwrap();
+        let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/browser/admin-e2e.mjs");
+        let base = app.base.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            Command::new("node")
+                .arg(script)
+                .args([&base, &path, "ed@example.org", "correct horse battery"])
+                .env("E2E_CHROMIUM", bin)
+                .output()
+                .expect("node runs (npm ci --prefix tests/browser)")
+        })
+        .await
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(seen.get("error").is_none(), "{seen:#}");
+        assert_eq!(seen["countBefore"], "0 comments", "{seen:#}");
+        assert_eq!(seen["sentTo"], "/admin/sign-in");
+        assert!(
+            seen["wrongPasswordError"]
+                .as_str()
+                .unwrap()
+                .contains("do not match"),
+            "{seen:#}"
+        );
+        assert_eq!(seen["emailKept"], "ed@example.org");
+        assert_eq!(
+            seen["afterSignIn"], "/admin/comments",
+            "back where it was going"
+        );
+        assert_eq!(seen["queueRows"], 1);
+        assert!(
+            seen["queueText"]
+                .as_str()
+                .unwrap()
+                .contains("Discussed In A Browser")
+        );
+        assert!(
+            seen["queueAfter"]
+                .as_str()
+                .unwrap()
+                .contains("No pending comments"),
+            "{seen:#}"
+        );
+        assert_eq!(seen["countAfter"], "1 comment", "the count changed at once");
+        assert_eq!(seen["afterSignOut"], "/admin/sign-in");
+    }
+);

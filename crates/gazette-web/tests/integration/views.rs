@@ -84,7 +84,10 @@ engines!(a_cached_page_still_counts, |engine: Engine| async move {
     let app = TestApp::spawn(engine).await;
     let (id, path) = app.story("a", "Cached Story", days_ago(1)).await;
     let resp = app.get(&path).await;
-    assert_eq!(resp.headers()["cache-control"], "public, max-age=60");
+    assert_eq!(
+        resp.headers()["cache-control"],
+        "public, max-age=0, must-revalidate, s-maxage=60"
+    );
     let html = resp.text().await.unwrap();
     // The page holds nothing per reader: no cookie, nothing private.
     assert!(app.get(&path).await.headers().get("set-cookie").is_none());
