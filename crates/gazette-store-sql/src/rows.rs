@@ -479,3 +479,45 @@ impl SessionRow {
         })
     }
 }
+
+/// A row of the admin's story list.
+#[derive(FromRow)]
+pub struct StaffStoryRow {
+    id: i64,
+    slug: String,
+    headline: String,
+    status: String,
+    published_at: Option<i64>,
+    updated_at: i64,
+}
+
+impl StaffStoryRow {
+    pub fn into_story(self) -> StoreResult<gazette_store::StaffStory> {
+        Ok(gazette_store::StaffStory {
+            id: ArticleId(self.id),
+            slug: gazette_domain::Slug::parse(&self.slug).map_err(|e| corrupt("slug", e))?,
+            headline: self.headline,
+            status: self
+                .status
+                .parse()
+                .map_err(|e| corrupt("article status", e))?,
+            published_at: self.published_at.map(ts).transpose()?,
+            updated_at: ts(self.updated_at)?,
+        })
+    }
+}
+
+/// `text` as a `LIKE` pattern that matches it anywhere, its own `%`, `_`
+/// and `\` taken literally (with `ESCAPE '\'`).
+pub fn like_anywhere(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}

@@ -8,15 +8,17 @@ use gazette_domain::{
     Source, SourceInput,
 };
 use gazette_store::{
-    ArticleStore, Change, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, StoreError,
-    StoreResult, StoryPage, UpdateMark,
+    ArticleStore, Change, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, StaffStory,
+    StoreError, StoreResult, StoryFilter, StoryPage, UpdateMark,
 };
 
-use gazette_store_sql::rows::{self, ArticleRow, NamedRow, SectionRow, SourceRow, SummaryRow};
+use gazette_store_sql::rows::{
+    self, ArticleRow, NamedRow, SectionRow, SourceRow, StaffStoryRow, SummaryRow,
+};
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use crate::{SqliteStore, json_ids, record_change_sync, workers::sql_err};
+use crate::{SqliteStore, db_err, json_ids, record_change_sync, workers::sql_err};
 
 /// Batches larger than this record one `Change::Everything` instead of a
 /// change per article.
@@ -878,6 +880,37 @@ impl ArticleStore for SqliteStore {
             .read(|conn| one(conn, "SELECT MAX(id) FROM articles", []))
             .await?;
         Ok(ArticleId(id.unwrap_or(0)))
+    }
+
+    async fn staff_stories(
+        &self,
+        filter: &StoryFilter,
+        page: Page,
+    ) -> StoreResult<Vec<StaffStory>> {
+        // One fixed statement; an absent filter is a NULL that lets all
+        // through. The page's ids come from the `articles_staff_list`
+        // index alone (status and headline are in it: no table row is
+        // read while filtering), a section checked by its link's key.
+        let rows: Vec<StaffStoryRow> = sqlx::query_as(
+            "SELECT a.id, a.slug, a.headline, a.status, a.published_at, a.updated_at \
+             FROM (SELECT id, updated_at FROM articles \
+                   WHERE (?1 IS NULL OR status = ?1) \
+                   AND (?2 IS NULL OR headline LIKE ?2 ESCAPE '\\') \
+                   AND (?3 IS NULL OR EXISTS (SELECT 1 FROM article_sections x \
+                        WHERE x.article_id = articles.id AND x.section_id = ?3)) \
+                   ORDER BY updated_at DESC, id DESC LIMIT ?4 OFFSET ?5) page \
+             JOIN articles a ON a.id = page.id \
+             ORDER BY a.updated_at DESC, a.id DESC",
+        )
+        .bind(filter.status.map(|s| s.as_str()))
+        .bind(filter.text.as_deref().map(rows::like_anywhere))
+        .bind(filter.section.map(|s| s.0))
+        .bind(i64::from(page.limit))
+        .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter().map(StaffStoryRow::into_story).collect()
     }
 
     async fn neighbours_in_section(

@@ -76,6 +76,27 @@ pub struct Neighbours {
     pub next: Option<ArticleSummary>,
 }
 
+/// Which stories the admin's story list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoryFilter {
+    pub status: Option<gazette_domain::ArticleStatus>,
+    /// Words the headline holds, as typed (matched case-insensitively
+    /// for ASCII on SQLite, for every script on PostgreSQL).
+    pub text: Option<String>,
+    pub section: Option<SectionId>,
+}
+
+/// A story as the admin's list shows it, whatever its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffStory {
+    pub id: ArticleId,
+    pub slug: gazette_domain::Slug,
+    pub headline: String,
+    pub status: gazette_domain::ArticleStatus,
+    pub published_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
 /// What `save_article` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
@@ -215,4 +236,9 @@ pub trait ArticleStore: Send + Sync + 'static {
         at: Timestamp,
         now: Timestamp,
     ) -> StoreResult<Neighbours>;
+
+    /// Every story of any status that `filter` lets through, last changed
+    /// first (the admin's story list).
+    async fn staff_stories(&self, filter: &StoryFilter, page: Page)
+    -> StoreResult<Vec<StaffStory>>;
 }

@@ -29,7 +29,8 @@ pub use accounts::{
     AccountStore, AuditEntry, AuditFilter, Credentials, NewAuditEntry, NewSession, Session,
 };
 pub use articles::{
-    ArticleStore, Listing, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, UpdateMark,
+    ArticleStore, Listing, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, StaffStory,
+    StoryFilter, UpdateMark,
 };
 pub use comments::{CommentStore, ImportedComment};
 pub use copy::{CopyRow, CopyStore, CopyTable, CopyValue};

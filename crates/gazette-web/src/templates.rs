@@ -33,6 +33,7 @@ const BUILTIN: &[(&str, &str)] = builtin![
     "admin/sign_in.html",
     "admin/dashboard.html",
     "admin/comments.html",
+    "admin/stories.html",
     "admin/users.html",
     "admin/account.html",
     "admin/audit.html",

@@ -33,6 +33,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Articles, a_time_range_lists_its_live_stories),
         check!(Articles, sitemap_entries_are_live_and_in_id_ranges),
         check!(Articles, neighbours_in_a_section_skip_what_is_not_live),
+        check!(Articles, the_staff_list_shows_every_status_filtered),
     ]
 }
 
@@ -904,4 +905,106 @@ async fn neighbours_in_a_section_skip_what_is_not_live(ctx: &Ctx) {
         .unwrap();
     assert!(n.previous.is_none());
     assert_eq!(n.next.map(|a| a.id), Some(mid), "the draft is skipped");
+}
+
+async fn the_staff_list_shows_every_status_filtered(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let later = |s: u64| now() + std::time::Duration::from_secs(s);
+    let a = store
+        .save_article(
+            &sample("a", "Harbour Wall Repaired", at(2025, 11, 20, 9)),
+            later(1),
+        )
+        .await
+        .unwrap()
+        .id;
+    let mut draft = sample(
+        "b",
+        "A HARBOUR Plan At 100% Cost_Share",
+        at(2025, 11, 21, 9),
+    );
+    draft.status = ArticleStatus::Draft;
+    draft.sections = vec!["Opinion".into()];
+    let b = store.save_article(&draft, later(2)).await.unwrap().id;
+    let mut gone = sample("c", "Council Votes", at(2025, 11, 22, 9));
+    gone.status = ArticleStatus::Withdrawn;
+    let c = store.save_article(&gone, later(3)).await.unwrap().id;
+    let list = |f: crate::StoryFilter, page: Page| async move {
+        store
+            .staff_stories(&f, page)
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>()
+    };
+    let all = store
+        .staff_stories(&crate::StoryFilter::default(), Page::new(1, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|s| s.id).collect::<Vec<_>>(),
+        [c, b, a],
+        "last changed first"
+    );
+    assert_eq!(all[1].status, ArticleStatus::Draft);
+    assert_eq!(all[0].updated_at, later(3));
+    assert_eq!(all[2].headline, "Harbour Wall Repaired");
+    assert_eq!(
+        list(crate::StoryFilter::default(), Page::new(2, 2)).await,
+        [a]
+    );
+    let f = |status: Option<ArticleStatus>, text: Option<&str>, section| crate::StoryFilter {
+        status,
+        text: text.map(str::to_owned),
+        section,
+    };
+    assert_eq!(
+        list(f(Some(ArticleStatus::Draft), None, None), Page::new(1, 10)).await,
+        [b]
+    );
+    assert_eq!(
+        list(f(None, Some("harbour"), None), Page::new(1, 10)).await,
+        [b, a]
+    );
+    assert_eq!(
+        list(f(None, Some("100%"), None), Page::new(1, 10)).await,
+        [b]
+    );
+    assert_eq!(
+        list(f(None, Some("0%C"), None), Page::new(1, 10)).await,
+        Vec::<ArticleId>::new(),
+        "% is literal"
+    );
+    assert_eq!(
+        list(f(None, Some("t_S"), None), Page::new(1, 10)).await,
+        [b]
+    );
+    assert_eq!(
+        list(f(None, Some("l_W"), None), Page::new(1, 10)).await,
+        Vec::<ArticleId>::new(),
+        "_ is literal"
+    );
+    let opinion = store.section_by_slug("opinion").await.unwrap();
+    assert_eq!(
+        list(f(None, None, Some(opinion.id)), Page::new(1, 10)).await,
+        [b]
+    );
+    let harbour = store.section_by_slug("harbour-coast").await.unwrap();
+    assert_eq!(
+        list(f(None, None, Some(harbour.id)), Page::new(1, 10)).await,
+        [c, a]
+    );
+    assert_eq!(
+        list(
+            f(
+                Some(ArticleStatus::Published),
+                Some("wall"),
+                Some(harbour.id)
+            ),
+            Page::new(1, 10)
+        )
+        .await,
+        [a]
+    );
 }

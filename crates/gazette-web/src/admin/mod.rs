@@ -35,6 +35,7 @@ pub mod route {
     pub const SIGN_IN: &str = "/admin/sign-in";
     pub const SIGN_OUT: &str = "/admin/sign-out";
     pub const COMMENTS: &str = "/admin/comments";
+    pub const STORIES: &str = "/admin/stories";
     pub const USERS: &str = "/admin/users";
     pub const USER_ROLE: &str = "/admin/users/{id}/role";
     pub const ACCOUNT: &str = "/admin/account";
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(route::SIGN_OUT, post(pages::sign_out))
         .route(route::COMMENTS, get(pages::comments).post(pages::moderate))
+        .route(route::STORIES, get(pages::stories))
         .route(route::USERS, get(pages::users).post(pages::add_user))
         .route(route::USER_ROLE, post(pages::set_role))
         .route(route::ACCOUNT, get(pages::account))

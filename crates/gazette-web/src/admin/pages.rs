@@ -12,8 +12,8 @@ use gazette_core::{
     Moderation,
     accounts::{AccountError, Permission, SESSION_LENGTH, can},
 };
-use gazette_domain::{ArticleId, CommentId, CommentStatus, Role, UserId};
-use gazette_store::{AuditFilter, Page};
+use gazette_domain::{ArticleId, ArticleStatus, CommentId, CommentStatus, Role, UserId};
+use gazette_store::{AuditFilter, Page, StoryFilter};
 use minijinja::{Value, context};
 use serde::{Deserialize, Serialize};
 
@@ -243,6 +243,133 @@ pub async fn dashboard(State(state): State<AppState>, admin: Admin) -> Result<Re
             top,
             pending,
             pending_more => pending >= 100,
+        },
+    )
+}
+
+// ------------------------------------------------------------- stories
+
+#[derive(Deserialize)]
+pub struct StoriesQuery {
+    status: Option<String>,
+    q: Option<String>,
+    section: Option<String>,
+    page: Option<u32>,
+}
+
+/// Longest headline text the story list filters by.
+const FILTER_TEXT_MAX: usize = 200;
+
+pub async fn stories(
+    State(state): State<AppState>,
+    admin: Admin,
+    Query(q): Query<StoriesQuery>,
+) -> Result<Response, AppError> {
+    admin.require(Permission::WriteDrafts)?;
+    let mut notices = Vec::new();
+    let status = match q.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => match s.parse::<ArticleStatus>() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                notices.push(e.to_string());
+                None
+            }
+        },
+    };
+    let text =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                if t.chars().count() > FILTER_TEXT_MAX {
+                    notices.push(format!(
+                        "the text was cut to its first {FILTER_TEXT_MAX} characters"
+                    ));
+                }
+                t.chars().take(FILTER_TEXT_MAX).collect::<String>()
+            });
+    let sections = state.core.sections().await?;
+    let section = match q.section.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(slug) => match sections.iter().find(|s| s.slug.as_str() == slug) {
+            Some(s) => Some(s),
+            None => {
+                notices.push(format!(
+                    "there is no section “{}”; showing every section",
+                    slug.chars().take(60).collect::<String>()
+                ));
+                None
+            }
+        },
+    };
+    let number = q.page.unwrap_or(1).clamp(1, 100_000);
+    let filter = StoryFilter {
+        status,
+        text: text.clone(),
+        section: section.map(|s| s.id),
+    };
+    let mut list = state
+        .core
+        .store
+        .staff_stories(&filter, Page::new(number, PER_PAGE + 1))
+        .await?;
+    let more = list.len() > PER_PAGE as usize;
+    list.truncate(PER_PAGE as usize);
+    let now = state.core.now();
+    let tz = state.core.newsroom.time_zone.clone();
+    let when = |t: jiff::Timestamp| {
+        t.to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let rows: Vec<_> = list
+        .iter()
+        .map(|s| {
+            let state_name = match (s.status, s.published_at) {
+                (ArticleStatus::Published, Some(at)) if at > now => "scheduled",
+                (st, _) => st.as_str(),
+            };
+            context! {
+                headline => &s.headline,
+                href => (state_name == "published").then(|| crate::urls::article(&s.slug)),
+                status => state_name,
+                published => s.published_at.map(when),
+                updated => when(s.updated_at),
+            }
+        })
+        .collect();
+    // The filters kept in the pager's links.
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(s) = status {
+        query.append_pair("status", s.as_str());
+    }
+    if let Some(t) = &text {
+        query.append_pair("q", t);
+    }
+    if let Some(s) = section {
+        query.append_pair("section", s.slug.as_str());
+    }
+    let query = query.finish();
+    let sections: Vec<_> = sections
+        .iter()
+        .map(|s| context! { slug => s.slug.as_str(), name => &s.name })
+        .collect();
+    render(
+        &state,
+        "admin/stories.html",
+        context! {
+            frame => frame(&state, Some(&admin), "Stories"),
+            rows,
+            notices,
+            statuses => ["draft", "published", "withdrawn"],
+            status => status.map(|s| s.as_str()),
+            q => text,
+            section => section.map(|s| s.slug.as_str()),
+            sections,
+            page => number,
+            more,
+            query,
         },
     )
 }

@@ -264,6 +264,12 @@ engines!(
                     form: vec![],
                 },
                 Route {
+                    method: "GET",
+                    path: "/admin/stories?status=draft&q=story&section=harbour-coast&page=2".into(),
+                    needs: Permission::WriteDrafts,
+                    form: vec![],
+                },
+                Route {
                     method: "POST",
                     path: "/admin/comments".into(),
                     needs: Permission::ModerateComments,
@@ -681,5 +687,54 @@ engines!(
             app.store.session(&hash, started).await.is_err(),
             "the job removed it"
         );
+    }
+);
+
+engines!(
+    the_story_list_filters_every_status,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        add(&app, "writer@example.org", Role::Contributor).await;
+        let cookie = signed_in(&app, "writer@example.org").await;
+        app.story("a", "Harbour Wall Repaired", days_ago(2)).await;
+        let mut draft = gazette_store::testing::sample("b", "Harbour <Plan> Draft", days_ago(1));
+        draft.status = ArticleStatus::Draft;
+        app.core.save_article(&draft).await.unwrap();
+        let mut later =
+            gazette_store::testing::sample("c", "Tomorrow's Harbour Story", days_ago(-1));
+        later.status = ArticleStatus::Published;
+        app.core.save_article(&later).await.unwrap();
+        let html = get_as(&app, Some(&cookie), "/admin/stories")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("<td>scheduled</td>"), "{html}");
+        assert!(html.contains("<td>draft</td>"));
+        assert!(html.contains("Harbour &lt;Plan&gt; Draft"), "escaped");
+        assert!(html.contains(r#"<a href="/articles/harbour-wall-repaired">"#));
+        let drafts = get_as(&app, Some(&cookie), "/admin/stories?status=draft&q=HARBOUR")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(drafts.matches("<tr><td>").count(), 1, "{drafts}");
+        assert!(drafts.contains("Harbour &lt;Plan&gt; Draft"));
+        // Nonsense is named, never an error.
+        let r = get_as(
+            &app,
+            Some(&cookie),
+            &format!(
+                "/admin/stories?status=lost&section=nope&q={}",
+                "x".repeat(300)
+            ),
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("use draft, published or withdrawn"), "{html}");
+        assert!(html.contains("there is no section “nope”"));
+        assert!(html.contains("cut to its first 200"));
+        assert!(html.contains("No story matches."));
     }
 );
