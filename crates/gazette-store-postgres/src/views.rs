@@ -140,6 +140,26 @@ impl ViewStore for PgStore {
         Ok(n)
     }
 
+    async fn site_daily_views(&self, from: Date, to: Date) -> StoreResult<Vec<DayCount>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT to_char(day, 'YYYY-MM-DD'), SUM(views)::bigint FROM article_daily_views \
+             WHERE day BETWEEN $1::date AND $2::date GROUP BY day ORDER BY day",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|(day, views)| {
+                Ok(DayCount {
+                    day: day.parse().map_err(StoreError::other)?,
+                    views: views.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
     async fn daily_views(
         &self,
         article: ArticleId,

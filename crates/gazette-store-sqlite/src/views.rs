@@ -164,6 +164,26 @@ impl ViewStore for SqliteStore {
         Ok(n)
     }
 
+    async fn site_daily_views(&self, from: Date, to: Date) -> StoreResult<Vec<DayCount>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT day, SUM(views) FROM article_daily_views \
+             WHERE day BETWEEN ?1 AND ?2 GROUP BY day ORDER BY day",
+        )
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|(day, views)| {
+                Ok(DayCount {
+                    day: day.parse().map_err(StoreError::other)?,
+                    views: views.max(0) as u64,
+                })
+            })
+            .collect()
+    }
+
     async fn daily_views(
         &self,
         article: ArticleId,

@@ -51,6 +51,10 @@ pub trait ViewStore: Send + Sync + 'static {
     /// were forgotten.
     async fn forget_readers_before(&self, day: Date) -> StoreResult<u64>;
 
+    /// Every article's counted views added up per day, oldest first, days
+    /// with none left out (the dashboard's chart).
+    async fn site_daily_views(&self, from: Date, to: Date) -> StoreResult<Vec<DayCount>>;
+
     /// An article's counted views per day, oldest first, days with none
     /// left out.
     async fn daily_views(

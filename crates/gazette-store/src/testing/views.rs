@@ -115,6 +115,26 @@ async fn daily_series_leaves_out_empty_days(ctx: &Ctx) {
         .await
         .unwrap();
     assert_eq!(narrow.len(), 1);
+    // Site-wide: every story's views added up per day.
+    let b = add(store, "b", "Also Live", at(2025, 11, 24, 9)).await;
+    store
+        .add_views(&[
+            views(b, date(2025, 11, 26), 10),
+            views(b, date(2025, 11, 27), 2),
+        ])
+        .await
+        .unwrap();
+    let site: Vec<(String, u64)> = store
+        .site_daily_views(date(2025, 11, 25), date(2025, 11, 30))
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| (d.day.to_string(), d.views))
+        .collect();
+    assert_eq!(
+        site,
+        [("2025-11-26".to_owned(), 14), ("2025-11-27".to_owned(), 2)]
+    );
 }
 
 async fn readers_count_once_per_day(ctx: &Ctx) {

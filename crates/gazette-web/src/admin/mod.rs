@@ -11,6 +11,7 @@
 //! - What each role may do is `gazette_core::accounts`' matrix; handlers
 //!   ask [`Admin::require`], and the core checks again.
 
+mod chart;
 mod pages;
 
 use axum::{

@@ -738,3 +738,44 @@ engines!(
         assert!(html.contains("No story matches."));
     }
 );
+
+engines!(
+    the_dashboard_charts_views_per_day,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let (id, _) = app.story("a", "Much Read", days_ago(3)).await;
+        let today = app.core.now_zoned();
+        let mut rows = Vec::new();
+        for (back, n) in [(0, 5u64), (2, 40), (40, 1000)] {
+            let day = today.checked_sub(jiff::Span::new().days(back)).unwrap();
+            rows.push(gazette_store::DailyViews {
+                article: id,
+                day: day.date(),
+                week: gazette_domain::IsoWeek::of_zoned(&day).unwrap(),
+                views: n,
+            });
+        }
+        app.store.add_views(&rows).await.unwrap();
+        add(&app, "author@example.org", Role::Author).await;
+        let cookie = signed_in(&app, "author@example.org").await;
+        let html = get_as(&app, Some(&cookie), "/admin")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("<svg"), "{html}");
+        assert!(
+            html.contains("45 counted views"),
+            "the last 30 days only: {html}"
+        );
+        assert!(
+            html.contains(&format!("<td>{}</td><td>5</td>", today.date())),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<tr><td>").count(),
+            30,
+            "every day, none left out"
+        );
+    }
+);
