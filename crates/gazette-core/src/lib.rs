@@ -14,6 +14,7 @@ pub mod articles;
 mod clock;
 pub mod comments;
 pub mod copy;
+pub mod editor;
 pub mod jobs;
 pub mod rankings;
 pub mod search;

@@ -34,6 +34,7 @@ const BUILTIN: &[(&str, &str)] = builtin![
     "admin/dashboard.html",
     "admin/comments.html",
     "admin/stories.html",
+    "admin/story_new.html",
     "admin/users.html",
     "admin/account.html",
     "admin/audit.html",

@@ -392,6 +392,146 @@ pub async fn stories(
     )
 }
 
+// ---------------------------------------------------------- new story
+
+/// The story form as sent; every field defaults, so that a form without
+/// its CSRF token is refused as such.
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
+pub struct StoryForm {
+    headline: String,
+    standfirst: String,
+    body: String,
+    sections: String,
+    contributors: String,
+    tags: String,
+    dateline_place: String,
+    sources: String,
+    credit: String,
+    /// `draft`, `publish` or `schedule`.
+    action: String,
+    /// `YYYY-MM-DDTHH:MM` on the newsroom's clock.
+    publish_at: String,
+    #[serde(skip_serializing)]
+    csrf: String,
+}
+
+async fn story_page(
+    state: &AppState,
+    admin: &Admin,
+    form: &StoryForm,
+    error: Option<(&str, String)>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let (error_field, error) = match error {
+        Some((f, e)) => (Some(f.to_owned()), Some(e)),
+        None => (None, None),
+    };
+    with_status(
+        status,
+        render(
+            state,
+            "admin/story_new.html",
+            context! {
+                frame => frame(state, Some(admin), "New story"),
+                form => v(form),
+                error_field,
+                error,
+                may_publish => can(admin.user().role, Permission::PublishOwn),
+                time_zone => state.core.newsroom.time_zone.iana_name().unwrap_or("UTC"),
+                action => route::NEW_STORY,
+            },
+        ),
+    )
+}
+
+pub async fn new_story(State(state): State<AppState>, admin: Admin) -> Result<Response, AppError> {
+    admin.require(Permission::WriteDrafts)?;
+    let form = StoryForm {
+        action: "draft".into(),
+        ..Default::default()
+    };
+    story_page(&state, &admin, &form, None, StatusCode::OK).await
+}
+
+pub async fn create_story(
+    State(state): State<AppState>,
+    admin: Admin,
+    headers: HeaderMap,
+    Form(form): Form<StoryForm>,
+) -> Result<Response, AppError> {
+    use gazette_core::editor::{EditorError, Publish, StoryDraft, names};
+    admin.check_form(&headers, &form.csrf)?;
+    admin.require(Permission::WriteDrafts)?;
+    let invalid = |f: &'static str, e: String| (f, e);
+    let parsed = (|| {
+        let publish = match form.action.as_str() {
+            "draft" => Publish::Draft,
+            "publish" => Publish::Now,
+            "schedule" => Publish::At(
+                form.publish_at
+                    .trim()
+                    .parse::<jiff::civil::DateTime>()
+                    .map_err(|_| {
+                        invalid("publish_at", "give the time as 2026-12-01T09:00".into())
+                    })?,
+            ),
+            _ => {
+                return Err(invalid(
+                    "action",
+                    "choose draft, publish now or schedule".into(),
+                ));
+            }
+        };
+        let list = |text: &str, what: &'static str| {
+            names(text, what).map_err(|e| match e {
+                EditorError::Field { field, message } => (field, message),
+                e => (what, e.to_string()),
+            })
+        };
+        let draft = StoryDraft {
+            headline: form.headline.clone(),
+            standfirst: form.standfirst.clone(),
+            body: form.body.clone(),
+            sections: list(&form.sections, "sections")?,
+            contributors: list(&form.contributors, "contributors")?,
+            tags: list(&form.tags, "tags")?,
+            dateline_place: form.dateline_place.chars().take(120).collect(),
+            sources: list(&form.sources, "sources")?,
+            credit: form.credit.chars().take(300).collect(),
+        };
+        Ok((draft, publish))
+    })();
+    let (draft, publish) = match parsed {
+        Ok(p) => p,
+        Err((f, e)) => {
+            return story_page(
+                &state,
+                &admin,
+                &form,
+                Some((f, e)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match state.core.create_story(admin.user(), &draft, publish).await {
+        Ok(_) => Ok(Redirect::to(route::STORIES).into_response()),
+        Err(EditorError::Field { field, message }) => {
+            story_page(
+                &state,
+                &admin,
+                &form,
+                Some((field, message)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e @ EditorError::MayNotPublish(_)) => Err(AppError::Forbidden(e.to_string())),
+        Err(EditorError::Store(e)) => Err(e.into()),
+    }
+}
+
 // ------------------------------------------------------------ comments
 
 #[derive(Deserialize)]
@@ -887,6 +1027,7 @@ pub async fn audit(
             page => number,
             more,
             actions => [
+                "story.draft", "story.publish", "story.schedule",
                 "comment.approve", "comment.spam", "comment.pending", "comment.delete",
                 "user.add", "user.role", "user.password", "user.password-reset", "user.sign-out-all",
             ],

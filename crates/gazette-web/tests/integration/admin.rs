@@ -270,6 +270,32 @@ engines!(
                     form: vec![],
                 },
                 Route {
+                    method: "GET",
+                    path: "/admin/stories/new".into(),
+                    needs: Permission::WriteDrafts,
+                    form: vec![],
+                },
+                Route {
+                    method: "POST",
+                    path: "/admin/stories/new".into(),
+                    needs: Permission::WriteDrafts,
+                    form: vec![
+                        ("headline", format!("Draft By {role:?}")),
+                        ("body", "Words.".into()),
+                        ("action", "draft".into()),
+                    ],
+                },
+                Route {
+                    method: "POST",
+                    path: "/admin/stories/new".into(),
+                    needs: Permission::PublishOwn,
+                    form: vec![
+                        ("headline", format!("Published By {role:?}")),
+                        ("body", "Words.".into()),
+                        ("action", "publish".into()),
+                    ],
+                },
+                Route {
                     method: "POST",
                     path: "/admin/comments".into(),
                     needs: Permission::ModerateComments,
@@ -777,5 +803,160 @@ engines!(
             30,
             "every day, none left out"
         );
+    }
+);
+
+engines!(
+    writing_a_story_drafts_publishes_and_schedules_by_role,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        add(&app, "cub@example.org", Role::Contributor).await;
+        add(&app, "pen@example.org", Role::Author).await;
+        let cub = signed_in(&app, "cub@example.org").await;
+        let pen = signed_in(&app, "pen@example.org").await;
+        let form = get_as(&app, Some(&cub), "/admin/stories/new")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !form.contains(r#"value="publish""#),
+            "a contributor is not offered publishing"
+        );
+        let cub_csrf = csrf(&app, &cub).await;
+        let pen_csrf = csrf(&app, &pen).await;
+        let story = |csrf: &str, headline: &str, action: &str, at: &str| {
+            vec![
+                ("csrf", csrf.to_owned()),
+                ("headline", headline.to_owned()),
+                ("standfirst", "What happened.".to_owned()),
+                (
+                    "body",
+                    "The council met *late*.\n\n<script>alert(1)</script>Second paragraph."
+                        .to_owned(),
+                ),
+                ("contributors", "Shoghik Galstian, Ani Hakobyan".to_owned()),
+                ("sections", "Armenia & Karabakh, International".to_owned()),
+                ("dateline_place", "Yerevan".to_owned()),
+                ("sources", "Azatutyun".to_owned()),
+                ("tags", "council".to_owned()),
+                ("action", action.to_owned()),
+                ("publish_at", at.to_owned()),
+            ]
+        };
+        let send = |cookie: &str, fields: Vec<(&'static str, String)>| {
+            let app = &app;
+            let cookie = cookie.to_owned();
+            async move {
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                post_as(app, Some(&cookie), "/admin/stories/new", &pairs).await
+            }
+        };
+        // A contributor saves a draft; publishing is not theirs to do.
+        let r = send(&cub, story(&cub_csrf, "Council Meets Late", "draft", "")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.get("/articles/council-meets-late").await.status(),
+            404,
+            "a draft is not on the site"
+        );
+        let r = send(&cub, story(&cub_csrf, "Council Meets Again", "publish", "")).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // An author publishes now: the page has the byline, the dateline with
+        // its source, the Markdown as HTML and no script.
+        let r = send(
+            &pen,
+            story(&pen_csrf, "Council Votes At Night", "publish", ""),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = app.text("/articles/council-votes-at-night").await;
+        assert!(page.contains("<em>late</em>"), "{page}");
+        assert!(!page.contains("alert(1)</script>"), "cleaned");
+        assert!(
+            page.contains(r#"href="/contributors/shoghik-galstian""#),
+            "a guest contributor made on the spot"
+        );
+        assert!(page.contains("YEREVAN"), "{page}");
+        assert!(page.contains(r#"href="/sources/azatutyun""#));
+        assert!(page.contains("Armenia &amp; Karabakh"));
+        assert_eq!(
+            app.get("/contributors/shoghik-galstian").await.status(),
+            200
+        );
+        // A time in the past is named next to its field, the input kept.
+        let r = send(
+            &pen,
+            story(&pen_csrf, "Budget Hearing", "schedule", "2001-01-01T09:00"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains(r#"id="publish_at-error""#) && html.contains("in the future"),
+            "{html}"
+        );
+        assert!(html.contains(r#"value="Budget Hearing""#));
+        let r = send(
+            &pen,
+            story(&pen_csrf, "Budget Hearing", "schedule", "next tuesday"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = send(&pen, story(&pen_csrf, "  ", "draft", "")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("write a headline"));
+        // A future time: scheduled, not yet on the site.
+        let later = app
+            .core
+            .now_zoned()
+            .checked_add(jiff::Span::new().days(2))
+            .unwrap()
+            .datetime()
+            .strftime("%Y-%m-%dT%H:%M")
+            .to_string();
+        let r = send(&pen, story(&pen_csrf, "Budget Hearing", "schedule", &later)).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.get("/articles/budget-hearing").await.status(), 404);
+        let list = get_as(&app, Some(&pen), "/admin/stories")
+            .await
+            .text()
+            .await
+            .unwrap();
+        for want in [
+            "Budget Hearing</td><td>scheduled",
+            "Council Votes At Night</a></td><td>published",
+            "Council Meets Late</td><td>draft",
+        ] {
+            assert!(list.contains(want), "{want} in {list}");
+        }
+        // Without the token nothing is saved.
+        let mut bare = story("", "Sneaky Story", "draft", "");
+        bare.retain(|(k, _)| *k != "csrf");
+        assert_eq!(send(&pen, bare).await.status(), StatusCode::FORBIDDEN);
+        let all = app
+            .store
+            .staff_stories(
+                &gazette_store::StoryFilter::default(),
+                gazette_store::Page::new(1, 50),
+            )
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 3, "draft, published, scheduled; nothing else");
+        // The audit log says who did what.
+        add(&app, "ed@example.org", Role::Editor).await;
+        let ed = signed_in(&app, "ed@example.org").await;
+        let log = get_as(&app, Some(&ed), "/admin/audit")
+            .await
+            .text()
+            .await
+            .unwrap();
+        for action in ["story.draft", "story.publish", "story.schedule"] {
+            assert!(
+                log.contains(&format!("<td>{action}</td>")),
+                "{action}: {log}"
+            );
+        }
     }
 );
