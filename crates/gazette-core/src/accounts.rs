@@ -460,6 +460,14 @@ mod tests {
         assert!(verify_password("correct horse battery", &h).await);
         assert!(!verify_password("correct horse batterY", &h).await);
         assert!(!verify_password("anything", DECOY).await);
+        // The decoy must parse, or an unknown address would answer faster.
+        let decoy = PasswordHash::new(DECOY).unwrap();
+        assert_eq!(decoy.algorithm.as_str(), "argon2id");
+        assert_eq!(
+            PasswordHash::new(&h).unwrap().params,
+            decoy.params,
+            "the decoy costs what a real hash costs"
+        );
         assert!(!verify_password("anything", "not a hash").await);
         assert_ne!(
             h,

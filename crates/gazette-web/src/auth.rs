@@ -110,7 +110,9 @@ impl FromRequestParts<AppState> for ApiAccess {
     }
 }
 
-/// Whether the request comes from signed-in staff.
+/// Whether the request comes from signed-in staff: the `/staff` cookie,
+/// or a live admin session (looked up only when its cookie is there, so a
+/// reader's hit costs no query).
 pub struct Staff(pub bool);
 
 impl FromRequestParts<AppState> for Staff {
@@ -121,7 +123,14 @@ impl FromRequestParts<AppState> for Staff {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let now = state.core.now().as_second();
-        Ok(Staff(is_staff(state, &parts.headers, now)))
+        if is_staff(state, &parts.headers, now) {
+            return Ok(Staff(true));
+        }
+        let admin = match crate::admin::cookie_token(&parts.headers) {
+            Some(token) => matches!(state.core.session(&token).await, Ok(Some(_))),
+            None => false,
+        };
+        Ok(Staff(admin))
     }
 }
 

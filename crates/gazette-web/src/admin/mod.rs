@@ -107,7 +107,7 @@ impl Admin {
 }
 
 /// The session token a request's cookie carries.
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn cookie_token(headers: &HeaderMap) -> Option<String> {
     CookieJar::from_headers(headers)
         .get(SESSION_COOKIE)
         .map(|c| c.value().to_owned())

@@ -960,3 +960,37 @@ engines!(
         }
     }
 );
+
+engines!(
+    a_signed_in_admins_reading_is_not_counted,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let (id, path) = app.story("a", "Read By Staff", days_ago(1)).await;
+        add(&app, "ed@example.org", Role::Editor).await;
+        let cookie = signed_in(&app, "ed@example.org").await;
+        let hit = |cookie: Option<String>| {
+            let app = &app;
+            async move {
+                let mut r = app
+                    .http
+                    .post(app.url(&format!("/hit/{}?t={}", id.0, app.token(id))))
+                    .header("User-Agent", crate::util::FIREFOX)
+                    .header("X-Forwarded-For", "203.0.113.20");
+                if let Some(c) = cookie {
+                    r = r.header(header::COOKIE, c);
+                }
+                r.send().await.unwrap()
+            }
+        };
+        let r = hit(Some(cookie.clone())).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        assert_eq!(r.headers()["gazette-hit"], "staff");
+        let forged = format!("gazette_session={}", "cd".repeat(32));
+        assert_eq!(
+            hit(Some(forged)).await.status(),
+            StatusCode::ACCEPTED,
+            "a forged session is a reader"
+        );
+        assert_eq!(app.counted(&path).await, 1);
+    }
+);
