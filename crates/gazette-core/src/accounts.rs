@@ -126,6 +126,19 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
+/// What the store keeps of an API token.
+fn api_token_hash(token: &str) -> String {
+    blake3::derive_key("gazette api token v1", token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// How a per-person API token begins (the site's own token never does).
+pub const API_TOKEN_PREFIX: &str = "gzt_";
+/// Tokens one account may hold.
+pub const API_TOKENS_MAX: usize = 20;
+
 /// Whether two secrets are equal, in constant time.
 pub fn same_secret(a: &str, b: &str) -> bool {
     blake3::hash(a.as_bytes()) == blake3::hash(b.as_bytes())
@@ -383,6 +396,64 @@ impl crate::Core {
         )
         .await;
         Ok(after)
+    }
+
+    /// A new API token for `user`, acting with their role: the token is
+    /// returned once and only its hash kept.
+    pub async fn create_api_token(
+        &self,
+        user: &User,
+        name: &str,
+    ) -> Result<(gazette_store::ApiToken, String), AccountError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 60 {
+            return Err(AccountError::Password(
+                "name the token (what uses it), in at most 60 characters",
+            ));
+        }
+        if self.store.api_tokens(user.id).await?.len() >= API_TOKENS_MAX {
+            return Err(AccountError::Password(
+                "an account holds at most 20 tokens: revoke one first",
+            ));
+        }
+        let token = format!("{API_TOKEN_PREFIX}{}", random_hex());
+        let stored = self
+            .store
+            .add_api_token(user.id, name, &api_token_hash(&token), self.now())
+            .await?;
+        self.audit(
+            Some(user),
+            "token.create",
+            &format!("token {}", stored.id),
+            name,
+        )
+        .await;
+        Ok((stored, token))
+    }
+
+    /// Revokes one of `user`'s tokens; false when they hold no such token.
+    pub async fn revoke_api_token(&self, user: &User, id: i64) -> Result<bool, AccountError> {
+        let done = self.store.revoke_api_token(user.id, id).await?;
+        if done {
+            self.audit(Some(user), "token.revoke", &format!("token {id}"), "")
+                .await;
+        }
+        Ok(done)
+    }
+
+    /// The account a per-person API token acts for, if it is one.
+    pub async fn api_token_user(&self, token: &str) -> Result<Option<User>, AccountError> {
+        let Some(rest) = token.strip_prefix(API_TOKEN_PREFIX) else {
+            return Ok(None);
+        };
+        if rest.len() != 64 || !rest.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        match self.store.api_token_user(&api_token_hash(token)).await {
+            Ok(u) => Ok(Some(u)),
+            Err(StoreError::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Adds to the audit log; a failure to write it is logged, not

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use gazette_domain::{NewUser, Role, User, UserId};
 use gazette_store::{
-    AccountStore, AuditEntry, AuditFilter, Credentials, NewAuditEntry, NewSession, Page, Session,
-    StoreError, StoreResult,
+    AccountStore, ApiToken, AuditEntry, AuditFilter, Credentials, NewAuditEntry, NewSession, Page,
+    Session, StoreError, StoreResult,
 };
 use gazette_store_sql::{
     rows::{AuditRow, SessionRow, UserRow},
@@ -261,6 +261,83 @@ impl AccountStore for SqliteStore {
             .map_err(db_err)?;
         tx.commit().await.map_err(db_err)?;
         Ok(done.rows_affected())
+    }
+
+    async fn add_api_token(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<ApiToken> {
+        let mut tx = self.write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) \
+             VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        )
+        .bind(user.0)
+        .bind(name)
+        .bind(token_hash)
+        .bind(now.as_second())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match db_err(e) {
+            StoreError::MissingReference(_) => StoreError::MissingReference("an account"),
+            e => e,
+        })?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(ApiToken {
+            id,
+            user,
+            name: name.to_owned(),
+            created_at: now,
+        })
+    }
+
+    async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT id, name, created_at FROM api_tokens WHERE user_id = ?1 ORDER BY id",
+        )
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.into_iter()
+            .map(|(id, name, at)| {
+                Ok(ApiToken {
+                    id,
+                    user,
+                    name,
+                    created_at: gazette_store_sql::rows::ts(at)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn revoke_api_token(&self, user: UserId, id: i64) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2")
+            .bind(id)
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn api_token_user(&self, token_hash: &str) -> StoreResult<User> {
+        let row: UserRow = sqlx::query_as(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = ?1"
+        ))
+        .bind(token_hash)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.into_user()
     }
 
     async fn record_audit(&self, e: &NewAuditEntry) -> StoreResult<()> {

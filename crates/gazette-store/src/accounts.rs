@@ -61,6 +61,15 @@ pub struct NewAuditEntry {
     pub detail: String,
 }
 
+/// A per-person API token as listed (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user: UserId,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
 /// Which entries of the audit log to read.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -127,6 +136,25 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn prune_failed_sign_ins(&self, before: Timestamp) -> StoreResult<u64>;
 
     async fn record_audit(&self, entry: &NewAuditEntry) -> StoreResult<()>;
+
+    /// Stores a new API token of `user` (only its hash).
+    async fn add_api_token(
+        &self,
+        user: UserId,
+        name: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<ApiToken>;
+
+    /// `user`'s API tokens, oldest first.
+    async fn api_tokens(&self, user: UserId) -> StoreResult<Vec<ApiToken>>;
+
+    /// Revokes `user`'s token `id`; false when they have no such token.
+    async fn revoke_api_token(&self, user: UserId, id: i64) -> StoreResult<bool>;
+
+    /// The account a token's hash belongs to ([`crate::StoreError::NotFound`]
+    /// when none: never issued, or revoked).
+    async fn api_token_user(&self, token_hash: &str) -> StoreResult<User>;
 
     /// The audit log, newest first.
     async fn audit_log(&self, filter: &AuditFilter, page: Page) -> StoreResult<Vec<AuditEntry>>;

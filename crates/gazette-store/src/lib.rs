@@ -26,7 +26,8 @@ mod views;
 pub mod testing;
 
 pub use accounts::{
-    AccountStore, AuditEntry, AuditFilter, Credentials, NewAuditEntry, NewSession, Session,
+    AccountStore, ApiToken, AuditEntry, AuditFilter, Credentials, NewAuditEntry, NewSession,
+    Session,
 };
 pub use articles::{
     ArticleStore, Listing, MAX_PINNED, Neighbours, Page, Saved, SitemapEntry, StaffStory,

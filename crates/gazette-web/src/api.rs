@@ -9,7 +9,7 @@ use axum::{
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use gazette_core::{FORMULA, Moderation, Outcome, Ranking};
+use gazette_core::{FORMULA, Moderation, Outcome, Ranking, accounts::Permission};
 use gazette_domain::{ArticleId, Comment, CommentId, CommentStatus};
 use gazette_store::{DayCount, Page};
 
@@ -149,9 +149,10 @@ pub struct StatusQuery {
 /// GET `/api/comments?status=pending|approved|spam&page=N`.
 pub async fn comments(
     State(state): State<AppState>,
-    _: ApiAccess,
+    access: ApiAccess,
     Query(q): Query<StatusQuery>,
 ) -> Result<Json<Vec<Comment>>, AppError> {
+    access.require(Permission::ModerateComments)?;
     let status: CommentStatus = q
         .status
         .as_deref()
@@ -167,16 +168,15 @@ pub async fn comments(
 /// POST `/api/comments/{id}/{approve|spam|pending}`.
 pub async fn moderate(
     State(state): State<AppState>,
-    _: ApiAccess,
+    access: ApiAccess,
     Path((id, action)): Path<(i64, String)>,
 ) -> Result<Json<Comment>, AppError> {
+    access.require(Permission::ModerateComments)?;
     let action: Moderation = action.parse().map_err(|_| AppError::NotFound)?;
     if action == Moderation::Delete {
         return Err(AppError::NotFound);
     }
-    let comment = state
-        .core
-        .moderate(CommentId(id), action)
+    let comment = moderated(&state, &access, CommentId(id), action)
         .await?
         .ok_or(AppError::NotFound)?;
     // The story's pages follow before the answer (other nodes hear it
@@ -185,16 +185,35 @@ pub async fn moderate(
     Ok(Json(comment))
 }
 
+/// Moderates as the token's account (checked and audited), or as the
+/// site's token.
+async fn moderated(
+    state: &AppState,
+    access: &ApiAccess,
+    id: CommentId,
+    action: Moderation,
+) -> Result<Option<Comment>, AppError> {
+    match &access.0 {
+        Some(user) => state
+            .core
+            .moderate_as(user, id, action)
+            .await
+            .map_err(|e| match e {
+                gazette_core::accounts::AccountError::Store(e) => e.into(),
+                e => AppError::Forbidden(e.to_string()),
+            }),
+        None => Ok(state.core.moderate(id, action).await?),
+    }
+}
+
 /// DELETE `/api/comments/{id}`.
 pub async fn delete(
     State(state): State<AppState>,
-    _: ApiAccess,
+    access: ApiAccess,
     Path(id): Path<i64>,
 ) -> Result<axum::http::StatusCode, AppError> {
-    state
-        .core
-        .moderate(CommentId(id), Moderation::Delete)
-        .await?;
+    access.require(Permission::ModerateComments)?;
+    moderated(&state, &access, CommentId(id), Moderation::Delete).await?;
     state.pages_changed();
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
@@ -202,8 +221,9 @@ pub async fn delete(
 /// GET `/api/metrics`: counters in Prometheus' text format (needs the token).
 pub async fn metrics(
     State(state): State<AppState>,
-    _: ApiAccess,
+    access: ApiAccess,
 ) -> Result<impl IntoResponse, AppError> {
+    access.require(Permission::ManageAccounts)?;
     let core = &state.core;
     let s = core.views.stats();
     let (lookups, misses) = state.page_cache.lookups_and_misses();

@@ -72,8 +72,25 @@ pub fn is_api_token(state: &AppState, sent: &str) -> bool {
     blake3::hash(sent.trim().as_bytes()) == blake3::hash(token.as_bytes())
 }
 
-/// The request carries the API token.
-pub struct ApiAccess;
+/// The request carries the site's API token (`ApiAccess(None)`) or a
+/// person's API token, which acts with that account's role.
+pub struct ApiAccess(pub Option<gazette_domain::User>);
+
+impl ApiAccess {
+    /// Refuses a person's token whose role may not do `what` (the site's
+    /// token may do everything the API offers).
+    pub fn require(&self, what: gazette_core::accounts::Permission) -> Result<(), AppError> {
+        match &self.0 {
+            Some(user) if !gazette_core::accounts::can(user.role, what) => {
+                Err(AppError::Forbidden(format!(
+                    "this token acts for {} ({}), who may not do this",
+                    user.email, user.role
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+}
 
 impl FromRequestParts<AppState> for ApiAccess {
     type Rejection = AppError;
@@ -82,9 +99,18 @@ impl FromRequestParts<AppState> for ApiAccess {
     /// a few, the network is locked out for a while (429), right token or
     /// not.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        if state.config.api_token.is_none() {
+        let sent = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        let sent = sent.as_deref();
+        let personal =
+            sent.is_some_and(|t| t.starts_with(gazette_core::accounts::API_TOKEN_PREFIX));
+        if state.config.api_token.is_none() && !personal {
             return Err(AppError::Forbidden(
-                "the API is off: set api_token in the configuration".into(),
+                "the API is off: set api_token in the configuration, or use a personal token from /admin/account".into(),
             ));
         }
         let Client(client) = Client::from_request_parts(parts, state).await?;
@@ -92,17 +118,22 @@ impl FromRequestParts<AppState> for ApiAccess {
         if !state.throttle.allowed(client, now) {
             return Err(AppError::TooManyRequests);
         }
-        let sent = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        match sent {
-            Some(t) if is_api_token(state, t) => {
+        let found = match sent {
+            Some(t) if personal => state
+                .core
+                .api_token_user(t)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map(|u| ApiAccess(Some(u))),
+            Some(t) if is_api_token(state, t) => Some(ApiAccess(None)),
+            _ => None,
+        };
+        match found {
+            Some(access) => {
                 state.throttle.succeeded(client);
-                Ok(ApiAccess)
+                Ok(access)
             }
-            _ => {
+            None => {
                 state.throttle.failed(client, now);
                 Err(AppError::Unauthorized)
             }

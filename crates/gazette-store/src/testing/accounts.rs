@@ -13,6 +13,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Accounts, sessions_live_until_they_expire_or_end),
         check!(Accounts, failed_sign_ins_are_counted_in_their_window),
         check!(Accounts, the_audit_log_is_newest_first_and_filtered),
+        check!(Accounts, api_tokens_belong_to_one_account_until_revoked),
     ]
 }
 
@@ -286,5 +287,68 @@ async fn the_audit_log_is_newest_first_and_filtered(ctx: &Ctx) {
             .collect::<Vec<_>>(),
         ["user bob@example.org"],
         "page 2 of ani's three"
+    );
+}
+
+async fn api_tokens_belong_to_one_account_until_revoked(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let ani = store
+        .add_user(&user("ani@example.org", Role::Editor), now())
+        .await
+        .unwrap();
+    let bob = store
+        .add_user(&user("bob@example.org", Role::Author), now())
+        .await
+        .unwrap();
+    let t1 = store
+        .add_api_token(ani.id, "newsletter", "h1", now())
+        .await
+        .unwrap();
+    let t2 = store
+        .add_api_token(ani.id, "phone", "h2", now())
+        .await
+        .unwrap();
+    store
+        .add_api_token(bob.id, "bob's", "h3", now())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.add_api_token(bob.id, "same hash", "h1", now()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store
+            .add_api_token(UserId(999_999), "ghost", "h9", now())
+            .await,
+        Err(StoreError::MissingReference(_))
+    ));
+    let listed = store.api_tokens(ani.id).await.unwrap();
+    assert_eq!(listed, [t1.clone(), t2.clone()]);
+    assert_eq!(listed[0].name, "newsletter");
+    assert_eq!(listed[0].created_at, now());
+    assert_eq!(store.api_token_user("h1").await.unwrap(), ani);
+    assert_eq!(store.api_token_user("h3").await.unwrap().id, bob.id);
+    assert!(matches!(
+        store.api_token_user("nope").await,
+        Err(StoreError::NotFound)
+    ));
+    // Only its owner revokes a token.
+    assert!(!store.revoke_api_token(bob.id, t1.id).await.unwrap());
+    assert!(store.api_token_user("h1").await.is_ok());
+    assert!(store.revoke_api_token(ani.id, t1.id).await.unwrap());
+    assert!(
+        !store.revoke_api_token(ani.id, t1.id).await.unwrap(),
+        "once"
+    );
+    assert!(matches!(
+        store.api_token_user("h1").await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.api_tokens(ani.id).await.unwrap(), [t2]);
+    // A role change counts at once.
+    store.set_role(ani.id, Role::Contributor).await.unwrap();
+    assert_eq!(
+        store.api_token_user("h2").await.unwrap().role,
+        Role::Contributor
     );
 }

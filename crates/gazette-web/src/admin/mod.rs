@@ -43,6 +43,8 @@ pub mod route {
     pub const ACCOUNT: &str = "/admin/account";
     pub const PASSWORD: &str = "/admin/account/password";
     pub const SIGN_OUT_ALL: &str = "/admin/account/sign-out-everywhere";
+    pub const TOKENS: &str = "/admin/account/tokens";
+    pub const TOKEN_REVOKE: &str = "/admin/account/tokens/{id}/revoke";
     pub const AUDIT: &str = "/admin/audit";
 }
 
@@ -65,6 +67,8 @@ pub fn routes() -> Router<AppState> {
         .route(route::ACCOUNT, get(pages::account))
         .route(route::PASSWORD, post(pages::change_password))
         .route(route::SIGN_OUT_ALL, post(pages::sign_out_everywhere))
+        .route(route::TOKENS, post(pages::create_token))
+        .route(route::TOKEN_REVOKE, post(pages::revoke_token))
         .route(route::AUDIT, get(pages::audit))
 }
 

@@ -831,6 +831,36 @@ async fn account_page(
     notice: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    account_page_with(state, admin, error, notice, None, status).await
+}
+
+async fn account_page_with(
+    state: &AppState,
+    admin: &Admin,
+    error: Option<String>,
+    notice: Option<&str>,
+    new_token: Option<(String, String)>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let tokens: Vec<_> = state
+        .core
+        .store
+        .api_tokens(admin.user().id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            context! {
+                name => t.name,
+                created => t.created_at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+                action => route::TOKEN_REVOKE.replace("{id}", &t.id.to_string()),
+            }
+        })
+        .collect();
+    let (token_error, token_notice) = match &new_token {
+        Some((kind, text)) if kind == "error" => (Some(text.clone()), None),
+        Some((_, text)) => (None, Some(text.clone())),
+        None => (None, None),
+    };
     with_status(
         status,
         render(
@@ -842,6 +872,10 @@ async fn account_page(
                 notice,
                 password_action => route::PASSWORD,
                 sign_out_all_action => route::SIGN_OUT_ALL,
+                tokens,
+                token_action => route::TOKENS,
+                token_error,
+                new_token => token_notice,
             },
         ),
     )
@@ -941,6 +975,69 @@ pub async fn change_password(
     }
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenForm {
+    name: String,
+    csrf: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    admin: Admin,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, AppError> {
+    admin.check_form(&headers, &form.csrf)?;
+    admin.require(Permission::Dashboard)?;
+    match state.core.create_api_token(admin.user(), &form.name).await {
+        // Shown once, on a page no cache keeps.
+        Ok((_, token)) => {
+            account_page_with(
+                &state,
+                &admin,
+                None,
+                None,
+                Some(("token".into(), token)),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(AccountError::Password(why)) => {
+            account_page_with(
+                &state,
+                &admin,
+                None,
+                None,
+                Some(("error".into(), why.to_owned())),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(account_error(e)),
+    }
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    admin: Admin,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    admin.check_form(&headers, &form.csrf)?;
+    if state
+        .core
+        .revoke_api_token(admin.user(), id)
+        .await
+        .map_err(account_error)?
+    {
+        Ok(Redirect::to(route::ACCOUNT).into_response())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,
     admin: Admin,
@@ -1029,6 +1126,7 @@ pub async fn audit(
             actions => [
                 "story.draft", "story.publish", "story.schedule",
                 "comment.approve", "comment.spam", "comment.pending", "comment.delete",
+                "token.create", "token.revoke",
                 "user.add", "user.role", "user.password", "user.password-reset", "user.sign-out-all",
             ],
         },
