@@ -471,6 +471,65 @@ impl crate::Core {
         }
     }
 
+    /// Answers an approved comment as `by` (a moderator): the reply is
+    /// approved at once, under the account's name, and audited.
+    pub async fn reply_as(
+        &self,
+        by: &User,
+        to: gazette_domain::CommentId,
+        text: &str,
+    ) -> Result<gazette_domain::Comment, AccountError> {
+        use crate::comments::{MAX_BODY, MIN_BODY, clean, fingerprint, strip_controls};
+        if !can(by.role, Permission::ModerateComments) {
+            return Err(AccountError::Forbidden(by.role));
+        }
+        let parent = self.store.comment(to).await?;
+        if parent.status != gazette_domain::CommentStatus::Approved {
+            return Err(DomainError::Invalid {
+                what: "reply",
+                value: format!("comment {to}"),
+                why: "approve the comment before answering it".into(),
+            }
+            .into());
+        }
+        let body = strip_controls(text.trim());
+        let n = body.chars().count();
+        if !(MIN_BODY..=MAX_BODY).contains(&n) {
+            return Err(DomainError::Invalid {
+                what: "reply",
+                value: body.chars().take(40).collect(),
+                why: format!("write between {MIN_BODY} and {MAX_BODY} characters"),
+            }
+            .into());
+        }
+        let added = self
+            .store
+            .add_comment(
+                &gazette_domain::NewComment {
+                    article: parent.article,
+                    parent: Some(parent.id),
+                    author_name: by.name.clone(),
+                    author_email: Some(by.email.clone()),
+                    body_html: clean(&body),
+                    fingerprint: fingerprint(&body),
+                },
+                self.now(),
+            )
+            .await?;
+        let reply = self
+            .moderate(added.id, crate::Moderation::Approve)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.audit(
+            Some(by),
+            "comment.reply",
+            &format!("comment {}", reply.id),
+            &format!("to comment {to} on story {}", reply.article),
+        )
+        .await;
+        Ok(reply)
+    }
+
     /// Moderates a comment as `by`, with permission checked and the action
     /// audited.
     pub async fn moderate_as(

@@ -227,7 +227,7 @@ fn valid_email(email: &str) -> bool {
 }
 
 /// Removes control characters other than line breaks and tabs.
-fn strip_controls(text: &str) -> String {
+pub(crate) fn strip_controls(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
         .collect()

@@ -37,6 +37,7 @@ pub mod route {
     pub const SIGN_OUT: &str = "/admin/sign-out";
     pub const COMMENTS: &str = "/admin/comments";
     pub const STORIES: &str = "/admin/stories";
+    pub const COMMENT_REPLY: &str = "/admin/comments/{id}/reply";
     pub const NEW_STORY: &str = "/admin/stories/new";
     pub const USERS: &str = "/admin/users";
     pub const USER_ROLE: &str = "/admin/users/{id}/role";
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route(route::SIGN_OUT, post(pages::sign_out))
         .route(route::COMMENTS, get(pages::comments).post(pages::moderate))
         .route(route::STORIES, get(pages::stories))
+        .route(route::COMMENT_REPLY, post(pages::reply))
         .route(
             route::NEW_STORY,
             get(pages::new_story).post(pages::create_story),

@@ -599,6 +599,7 @@ pub async fn comments(
             status => status.as_str(),
             statuses => ["pending", "approved", "spam"],
             rows => v(&rows),
+            may_reply => status == CommentStatus::Approved,
             page => number,
             more,
             action => route::COMMENTS,
@@ -660,6 +661,30 @@ pub async fn moderate(
         _ => route::COMMENTS.to_owned(),
     };
     Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReplyForm {
+    text: String,
+    csrf: String,
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    admin: Admin,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<ReplyForm>,
+) -> Result<Response, AppError> {
+    admin.check_form(&headers, &form.csrf)?;
+    admin.require(Permission::ModerateComments)?;
+    state
+        .core
+        .reply_as(admin.user(), CommentId(id), &form.text)
+        .await
+        .map_err(account_error)?;
+    Ok(Redirect::to(&format!("{}?status=approved", route::COMMENTS)).into_response())
 }
 
 // --------------------------------------------------------------- users
@@ -1125,7 +1150,7 @@ pub async fn audit(
             more,
             actions => [
                 "story.draft", "story.publish", "story.schedule",
-                "comment.approve", "comment.spam", "comment.pending", "comment.delete",
+                "comment.approve", "comment.spam", "comment.pending", "comment.delete", "comment.reply",
                 "token.create", "token.revoke",
                 "user.add", "user.role", "user.password", "user.password-reset", "user.sign-out-all",
             ],

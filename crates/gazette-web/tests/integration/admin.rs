@@ -1137,3 +1137,93 @@ engines!(
         assert_eq!(api(cub_token, "GET", "/api/comments".into()).await, 429);
     }
 );
+
+engines!(
+    a_moderator_replies_as_staff_and_the_reply_shows_at_once,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let mut input = gazette_store::testing::sample("a", "Answered Story", days_ago(1));
+        input.legacy_comments = 0;
+        let saved = app.core.save_article(&input).await.unwrap();
+        let path = format!("/articles/{}", saved.slug);
+        let c = app.pending_comment(saved.id).await;
+        add(&app, "ed@example.org", Role::Editor).await;
+        let ed = signed_in(&app, "ed@example.org").await;
+        let token = csrf(&app, &ed).await;
+        let reply = format!("/admin/comments/{}/reply", c.id);
+        // A pending comment is approved before it is answered.
+        let r = post_as(
+            &app,
+            Some(&ed),
+            &reply,
+            &[("csrf", &token), ("text", "Thanks!")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("approve the comment before")
+        );
+        app.core
+            .moderate(c.id, gazette_core::Moderation::Approve)
+            .await
+            .unwrap();
+        let queue = get_as(&app, Some(&ed), "/admin/comments?status=approved")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            queue.contains(&format!(r#"form="reply-{}""#, c.id)),
+            "{queue}"
+        );
+        assert_eq!(
+            post_as(&app, Some(&ed), &reply, &[("text", "No token")])
+                .await
+                .status(),
+            403
+        );
+        let r = post_as(
+            &app,
+            Some(&ed),
+            &reply,
+            &[
+                ("csrf", &token),
+                ("text", "Thanks, <script>x()</script>we fixed it."),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let page = app.text(&path).await;
+        assert!(page.contains("2 comments"), "{page}");
+        assert!(page.contains("we fixed it."), "{page}");
+        assert!(!page.contains("<script>x()"), "cleaned");
+        assert!(
+            !page.contains("ed@example.org"),
+            "the address is never shown"
+        );
+        // Only moderators reply.
+        add(&app, "pen@example.org", Role::Author).await;
+        let pen = signed_in(&app, "pen@example.org").await;
+        let pen_token = csrf(&app, &pen).await;
+        assert_eq!(
+            post_as(
+                &app,
+                Some(&pen),
+                &reply,
+                &[("csrf", &pen_token), ("text", "Me too")]
+            )
+            .await
+            .status(),
+            403
+        );
+        let log = get_as(&app, Some(&ed), "/admin/audit?action=comment.reply")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(log.contains(&format!("to comment {}", c.id)), "{log}");
+    }
+);
