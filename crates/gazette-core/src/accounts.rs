@@ -113,25 +113,30 @@ pub struct SignedIn {
     pub session: Session,
 }
 
+/// Bytes as lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn random_hex() -> String {
     let bytes: [u8; 32] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&bytes)
 }
 
 /// What the store keeps of a session token.
 pub fn token_hash(token: &str) -> String {
-    blake3::derive_key("gazette admin session v1", token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&blake3::derive_key(
+        "gazette admin session v1",
+        token.as_bytes(),
+    ))
 }
 
 /// What the store keeps of an API token.
 fn api_token_hash(token: &str) -> String {
-    blake3::derive_key("gazette api token v1", token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&blake3::derive_key(
+        "gazette api token v1",
+        token.as_bytes(),
+    ))
 }
 
 /// How a per-person API token begins (the site's own token never does).

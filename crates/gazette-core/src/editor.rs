@@ -158,10 +158,7 @@ impl crate::Core {
         };
         let key: [u8; 12] = rand::rng().random();
         let input = ArticleInput {
-            import_key: Some(format!(
-                "gazette-admin:{}",
-                key.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            )),
+            import_key: Some(format!("gazette-admin:{}", crate::accounts::hex(&key))),
             headline: headline.to_owned(),
             standfirst: Some(draft.standfirst.trim().to_owned()).filter(|s| !s.is_empty()),
             body_html: markdown(&draft.body),

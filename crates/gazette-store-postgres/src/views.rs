@@ -150,14 +150,7 @@ impl ViewStore for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        rows.into_iter()
-            .map(|(day, views)| {
-                Ok(DayCount {
-                    day: day.parse().map_err(StoreError::other)?,
-                    views: views.max(0) as u64,
-                })
-            })
-            .collect()
+        gazette_store_sql::rows::day_counts(rows)
     }
 
     async fn daily_views(
@@ -176,13 +169,6 @@ impl ViewStore for PgStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        rows.into_iter()
-            .map(|(day, views)| {
-                Ok(DayCount {
-                    day: day.parse().map_err(StoreError::other)?,
-                    views: views.max(0) as u64,
-                })
-            })
-            .collect()
+        gazette_store_sql::rows::day_counts(rows)
     }
 }

@@ -521,3 +521,16 @@ pub fn like_anywhere(text: &str) -> String {
     p.push('%');
     p
 }
+
+/// `(day as YYYY-MM-DD, views)` rows as the store's day counts (both
+/// engines read days as that text).
+pub fn day_counts(rows: Vec<(String, i64)>) -> StoreResult<Vec<gazette_store::DayCount>> {
+    rows.into_iter()
+        .map(|(day, views)| {
+            Ok(gazette_store::DayCount {
+                day: day.parse().map_err(|e| corrupt("day", e))?,
+                views: views.max(0) as u64,
+            })
+        })
+        .collect()
+}

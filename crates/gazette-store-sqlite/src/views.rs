@@ -174,14 +174,7 @@ impl ViewStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        rows.into_iter()
-            .map(|(day, views)| {
-                Ok(DayCount {
-                    day: day.parse().map_err(StoreError::other)?,
-                    views: views.max(0) as u64,
-                })
-            })
-            .collect()
+        gazette_store_sql::rows::day_counts(rows)
     }
 
     async fn daily_views(
@@ -200,14 +193,7 @@ impl ViewStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;
-        rows.into_iter()
-            .map(|(day, views)| {
-                Ok(DayCount {
-                    day: day.parse().map_err(StoreError::other)?,
-                    views: views.max(0) as u64,
-                })
-            })
-            .collect()
+        gazette_store_sql::rows::day_counts(rows)
     }
 }
 

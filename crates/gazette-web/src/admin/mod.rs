@@ -162,6 +162,15 @@ fn session_cookie(state: &AppState, token: String, max_age_secs: i64) -> Cookie<
         .build()
 }
 
+/// The cookie of a session just opened, for as long as a session lasts.
+fn new_session_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    session_cookie(
+        state,
+        token,
+        gazette_core::accounts::SESSION_LENGTH.as_secs() as i64,
+    )
+}
+
 /// An account error as an HTTP answer.
 fn account_error(e: AccountError) -> AppError {
     match e {

@@ -10,7 +10,7 @@ use axum::{
 use axum_extra::extract::cookie::CookieJar;
 use gazette_core::{
     Moderation,
-    accounts::{AccountError, Permission, SESSION_LENGTH, can},
+    accounts::{AccountError, Permission, can},
 };
 use gazette_domain::{ArticleId, ArticleStatus, CommentId, CommentStatus, Role, UserId};
 use gazette_store::{AuditFilter, Page, StoryFilter};
@@ -23,6 +23,24 @@ use crate::{AppError, AppState, auth::Client, forms, views::v};
 const SIGN_IN_FORM: &str = "admin-sign-in";
 /// Rows per admin list page.
 const PER_PAGE: u32 = 50;
+
+/// A list page's number from the query, 1 when absent, capped.
+fn page_number(asked: Option<u32>) -> u32 {
+    asked.unwrap_or(1).clamp(1, 100_000)
+}
+
+/// Page `number` of an admin list, read with one row more
+/// ([`Page::with_lookahead`]) to learn whether another page follows.
+fn list_page(number: u32) -> Page {
+    Page::new(number, PER_PAGE).with_lookahead()
+}
+
+/// The rows of a [`list_page`] to show, and whether more follow.
+fn shown<T>(mut rows: Vec<T>) -> (Vec<T>, bool) {
+    let more = rows.len() > PER_PAGE as usize;
+    rows.truncate(PER_PAGE as usize);
+    (rows, more)
+}
 
 /// What every admin page's frame shows.
 fn frame(state: &AppState, admin: Option<&Admin>, title: &str) -> Value {
@@ -159,11 +177,7 @@ pub async fn sign_in(
     match state.core.sign_in(&form.email, &form.password).await {
         Ok(signed) => {
             state.throttle.succeeded(client);
-            let jar = jar.add(session_cookie(
-                &state,
-                signed.token,
-                SESSION_LENGTH.as_secs() as i64,
-            ));
+            let jar = jar.add(super::new_session_cookie(&state, signed.token));
             Ok((jar, Redirect::to(safe_next(form.next.as_deref()))).into_response())
         }
         Err(e @ (AccountError::BadCredentials | AccountError::Locked { .. })) => {
@@ -321,19 +335,18 @@ pub async fn stories(
             }
         },
     };
-    let number = q.page.unwrap_or(1).clamp(1, 100_000);
+    let number = page_number(q.page);
     let filter = StoryFilter {
         status,
         text: text.clone(),
         section: section.map(|s| s.id),
     };
-    let mut list = state
+    let list = state
         .core
         .store
-        .staff_stories(&filter, Page::new(number, PER_PAGE + 1))
+        .staff_stories(&filter, list_page(number))
         .await?;
-    let more = list.len() > PER_PAGE as usize;
-    list.truncate(PER_PAGE as usize);
+    let (list, more) = shown(list);
     let now = state.core.now();
     let tz = state.core.newsroom.time_zone.clone();
     let when = |t: jiff::Timestamp| {
@@ -563,14 +576,14 @@ pub async fn comments(
             .parse()
             .map_err(|e: gazette_domain::DomainError| AppError::bad_request(e.to_string()))?,
     };
-    let number = q.page.unwrap_or(1).clamp(1, 100_000);
-    let list = state
-        .core
-        .store
-        .comments_with_status(status, Page::new(number, PER_PAGE + 1))
-        .await?;
-    let more = list.len() > PER_PAGE as usize;
-    let list = &list[..list.len().min(PER_PAGE as usize)];
+    let number = page_number(q.page);
+    let (list, more) = shown(
+        state
+            .core
+            .store
+            .comments_with_status(status, list_page(number))
+            .await?,
+    );
     let mut ids: Vec<ArticleId> = list.iter().map(|c| c.article).collect();
     ids.sort();
     ids.dedup();
@@ -965,11 +978,7 @@ pub async fn change_password(
                 .sign_in(&admin.user().email, &form.new)
                 .await
                 .map_err(account_error)?;
-            let jar = jar.add(session_cookie(
-                &state,
-                signed.token,
-                SESSION_LENGTH.as_secs() as i64,
-            ));
+            let jar = jar.add(super::new_session_cookie(&state, signed.token));
             Ok((
                 jar,
                 Redirect::to(&format!("{}?done=password", route::ACCOUNT)),
@@ -1105,18 +1114,17 @@ pub async fn audit(
             AppError::bad_request("the account filter is not an account number")
         })?)),
     };
-    let number = q.page.unwrap_or(1).clamp(1, 100_000);
+    let number = page_number(q.page);
     let filter = AuditFilter {
         action: action.clone(),
         user,
     };
-    let mut entries = state
+    let entries = state
         .core
         .store
-        .audit_log(&filter, Page::new(number, PER_PAGE + 1))
+        .audit_log(&filter, list_page(number))
         .await?;
-    let more = entries.len() > PER_PAGE as usize;
-    entries.truncate(PER_PAGE as usize);
+    let (entries, more) = shown(entries);
     let rows: Vec<_> = entries
         .iter()
         .map(|e| {

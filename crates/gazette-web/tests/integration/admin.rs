@@ -772,6 +772,39 @@ engines!(
         assert!(html.contains("there is no section “nope”"));
         assert!(html.contains("cut to its first 200"));
         assert!(html.contains("No story matches."));
+        // 52 stories: page 1 shows 50, page 2 the other two, none lost
+        // between them.
+        let more: Vec<_> = (0..49)
+            .map(|i| {
+                gazette_store::testing::sample(
+                    &format!("m{i}"),
+                    &format!("Filler Story {i}"),
+                    days_ago(3),
+                )
+            })
+            .collect();
+        app.core.save_articles(&more).await.unwrap();
+        let page = |n: u32| {
+            let app = &app;
+            let cookie = cookie.clone();
+            async move {
+                let html = get_as(app, Some(&cookie), &format!("/admin/stories?page={n}"))
+                    .await
+                    .text()
+                    .await
+                    .unwrap();
+                html.split("<tr><td>")
+                    .skip(1)
+                    .map(|r| r.split("</td>").next().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+            }
+        };
+        let (one, two) = (page(1).await, page(2).await);
+        assert_eq!((one.len(), two.len()), (50, 2));
+        let mut all: Vec<_> = one.into_iter().chain(two).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 52, "every story on one page or the other");
     }
 );
 
