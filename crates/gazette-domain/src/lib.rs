@@ -12,6 +12,7 @@ mod newsroom;
 mod redirect;
 mod slug;
 mod week;
+mod workflow;
 
 pub use account::{NewUser, Role, User, UserId, normalize_email};
 pub use article::*;
@@ -21,3 +22,4 @@ pub use newsroom::Newsroom;
 pub use redirect::{NAMING_PARAMS, Place, is_media_path, old_url_key};
 pub use slug::Slug;
 pub use week::{IsoWeek, MAX_WEEK_YEAR, MIN_WEEK_YEAR};
+pub use workflow::WorkflowState;

@@ -73,6 +73,9 @@ fn first_sql(table: CopyTable) -> &'static str {
         CopyTable::AuditLog => {
             "SELECT id, at, user_id, action, subject, detail FROM audit_log ORDER BY id LIMIT $1"
         }
+        CopyTable::StoryRevisions => {
+            "SELECT article_id, number, state, saved_by, saved_at, content, newest FROM story_revisions ORDER BY article_id, number LIMIT $1"
+        }
         CopyTable::Sections => SECTIONS,
     }
 }
@@ -133,6 +136,9 @@ fn after_sql(table: CopyTable) -> &'static str {
         }
         CopyTable::AuditLog => {
             "SELECT id, at, user_id, action, subject, detail FROM audit_log WHERE id > $2::bigint ORDER BY id LIMIT $1"
+        }
+        CopyTable::StoryRevisions => {
+            "SELECT article_id, number, state, saved_by, saved_at, content, newest FROM story_revisions WHERE (article_id, number) > ($2::bigint, $3::bigint) ORDER BY article_id, number LIMIT $1"
         }
         CopyTable::Secrets => {
             "SELECT name, value FROM secrets WHERE name > $2::text ORDER BY name LIMIT $1"
@@ -204,6 +210,9 @@ fn insert_sql(table: CopyTable) -> &'static str {
         CopyTable::AuditLog => {
             "INSERT INTO audit_log (id, at, user_id, action, subject, detail) SELECT id, at, user_id, action, subject, detail FROM json_populate_recordset(NULL::audit_log, $1::json)"
         }
+        CopyTable::StoryRevisions => {
+            "INSERT INTO story_revisions (article_id, number, state, saved_by, saved_at, content, newest) SELECT article_id, number, state, saved_by, saved_at, content, newest FROM json_populate_recordset(NULL::story_revisions, $1::json)"
+        }
         CopyTable::Secrets => {
             "INSERT INTO secrets (name, value) SELECT name, value FROM json_populate_recordset(NULL::secrets, $1::json)"
         }
@@ -256,6 +265,7 @@ fn count_sql(table: CopyTable) -> &'static str {
         CopyTable::Redirects => "SELECT COUNT(*) FROM redirects",
         CopyTable::Users => "SELECT COUNT(*) FROM users",
         CopyTable::AuditLog => "SELECT COUNT(*) FROM audit_log",
+        CopyTable::StoryRevisions => "SELECT COUNT(*) FROM story_revisions",
         CopyTable::Secrets => "SELECT COUNT(*) FROM secrets",
     }
 }

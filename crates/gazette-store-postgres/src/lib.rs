@@ -12,6 +12,7 @@ mod copy;
 mod newsroom;
 mod rankings;
 mod redirects;
+mod revisions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod views;

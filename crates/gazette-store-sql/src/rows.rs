@@ -534,3 +534,42 @@ pub fn day_counts(rows: Vec<(String, i64)>) -> StoreResult<Vec<gazette_store::Da
         })
         .collect()
 }
+
+/// A `story_revisions` row with its account's address.
+#[derive(FromRow)]
+pub struct RevisionRow {
+    article_id: i64,
+    number: i64,
+    state: String,
+    saved_by: Option<i64>,
+    saved_by_email: Option<String>,
+    saved_at: i64,
+    content: String,
+}
+
+/// `SELECT` and `FROM` of a [`RevisionRow`] query: `story_revisions r`
+/// joined with its account `u` (a literal, for `concat!`).
+#[macro_export]
+macro_rules! revision_select {
+    () => {
+        "SELECT r.article_id, r.number, r.state, r.saved_by, u.email AS saved_by_email, \
+         r.saved_at, r.content FROM story_revisions r LEFT JOIN users u ON u.id = r.saved_by "
+    };
+}
+
+impl RevisionRow {
+    pub fn into_revision(self) -> StoreResult<gazette_store::Revision> {
+        Ok(gazette_store::Revision {
+            article: ArticleId(self.article_id),
+            number: u32::try_from(self.number).map_err(|e| corrupt("revision number", e))?,
+            state: self
+                .state
+                .parse()
+                .map_err(|e| corrupt("workflow state", e))?,
+            saved_by: self.saved_by.map(gazette_domain::UserId),
+            saved_by_email: self.saved_by_email,
+            saved_at: ts(self.saved_at)?,
+            content: self.content,
+        })
+    }
+}

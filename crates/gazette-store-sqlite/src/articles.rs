@@ -97,7 +97,11 @@ fn free_slug(tx: &Transaction<'_>, base: &Slug) -> StoreResult<Slug> {
 }
 
 /// Saves one article inside `tx`: see [`ArticleStore::save_article`].
-fn save_in(tx: &Transaction<'_>, input: &ArticleInput, now: Timestamp) -> StoreResult<Saved> {
+pub(crate) fn save_in(
+    tx: &Transaction<'_>,
+    input: &ArticleInput,
+    now: Timestamp,
+) -> StoreResult<Saved> {
     input.validate()?;
     let legacy_views = i64::try_from(input.legacy_views).map_err(|_| too_big("legacy views"))?;
     let legacy_comments =

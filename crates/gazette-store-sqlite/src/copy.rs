@@ -81,6 +81,9 @@ fn first_sql(table: CopyTable) -> &'static str {
         CopyTable::AuditLog => {
             "SELECT json_group_array(json_array(id, at, user_id, action, subject, detail) ORDER BY id) FROM (SELECT id, at, user_id, action, subject, detail FROM audit_log ORDER BY id LIMIT ?1)"
         }
+        CopyTable::StoryRevisions => {
+            "SELECT json_group_array(json_array(article_id, number, state, saved_by, saved_at, content, newest) ORDER BY article_id, number) FROM (SELECT article_id, number, state, saved_by, saved_at, content, newest FROM story_revisions ORDER BY article_id, number LIMIT ?1)"
+        }
         CopyTable::Sections | CopyTable::Secrets => {
             unreachable!("sections and secrets are read row by row")
         }
@@ -143,6 +146,9 @@ fn after_sql(table: CopyTable) -> &'static str {
         }
         CopyTable::AuditLog => {
             "SELECT json_group_array(json_array(id, at, user_id, action, subject, detail) ORDER BY id) FROM (SELECT id, at, user_id, action, subject, detail FROM audit_log WHERE id > ?2 ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::StoryRevisions => {
+            "SELECT json_group_array(json_array(article_id, number, state, saved_by, saved_at, content, newest) ORDER BY article_id, number) FROM (SELECT article_id, number, state, saved_by, saved_at, content, newest FROM story_revisions WHERE (article_id, number) > (?2, ?3) ORDER BY article_id, number LIMIT ?1)"
         }
         CopyTable::Sections | CopyTable::Secrets => {
             unreachable!("sections and secrets are read row by row")
@@ -211,6 +217,9 @@ fn insert_sql(table: CopyTable) -> &'static str {
         CopyTable::AuditLog => {
             "INSERT INTO audit_log (id, at, user_id, action, subject, detail) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1)"
         }
+        CopyTable::StoryRevisions => {
+            "INSERT INTO story_revisions (article_id, number, state, saved_by, saved_at, content, newest) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?1)"
+        }
     }
 }
 
@@ -236,6 +245,7 @@ fn count_sql(table: CopyTable) -> &'static str {
         CopyTable::Redirects => "SELECT COUNT(*) FROM redirects",
         CopyTable::Users => "SELECT COUNT(*) FROM users",
         CopyTable::AuditLog => "SELECT COUNT(*) FROM audit_log",
+        CopyTable::StoryRevisions => "SELECT COUNT(*) FROM story_revisions",
     }
 }
 

@@ -15,6 +15,7 @@ mod copy;
 mod newsroom;
 mod rankings;
 mod redirects;
+mod revisions;
 mod views;
 mod workers;
 

@@ -28,10 +28,11 @@ pub enum CopyTable {
     Redirects,
     Users,
     AuditLog,
+    StoryRevisions,
 }
 
 impl CopyTable {
-    pub const ALL: [CopyTable; 20] = [
+    pub const ALL: [CopyTable; 21] = [
         CopyTable::PostingAccounts,
         CopyTable::Sections,
         CopyTable::Contributors,
@@ -52,6 +53,7 @@ impl CopyTable {
         CopyTable::Redirects,
         CopyTable::Users,
         CopyTable::AuditLog,
+        CopyTable::StoryRevisions,
     ];
 
     /// The table's name in both engines.
@@ -77,6 +79,7 @@ impl CopyTable {
             CopyTable::Redirects => "redirects",
             CopyTable::Users => "users",
             CopyTable::AuditLog => "audit_log",
+            CopyTable::StoryRevisions => "story_revisions",
         }
     }
 
@@ -103,7 +106,8 @@ impl CopyTable {
             | CopyTable::ArticleRelated
             | CopyTable::DailyViews
             | CopyTable::WeeklyViews
-            | CopyTable::FrozenRankings => 2,
+            | CopyTable::FrozenRankings
+            | CopyTable::StoryRevisions => 2,
         }
     }
 
@@ -120,6 +124,15 @@ impl CopyTable {
                 "created_at",
             ],
             CopyTable::AuditLog => &["id", "at", "user_id", "action", "subject", "detail"],
+            CopyTable::StoryRevisions => &[
+                "article_id",
+                "number",
+                "state",
+                "saved_by",
+                "saved_at",
+                "content",
+                "newest",
+            ],
             CopyTable::PostingAccounts | CopyTable::Tags => &["id", "slug", "name"],
             CopyTable::Sections => &["id", "slug", "name", "parent_id"],
             CopyTable::Contributors => &["id", "slug", "name", "bio"],

@@ -2,6 +2,7 @@
 //!
 //! [`Store`] is one supertrait over the areas a newsroom keeps:
 //! [`ArticleStore`] (articles, listings and what they are filed under),
+//! [`RevisionStore`] (every save of a story written in the admin),
 //! [`ViewStore`] (counted views), [`RankingStore`] (what weekly rankings
 //! read and the frozen rankings of ended weeks), [`CommentStore`],
 //! [`NewsroomStore`] (shared secrets, job leases and the change feed that
@@ -20,6 +21,7 @@ mod copy;
 mod newsroom;
 mod rankings;
 mod redirects;
+mod revisions;
 mod views;
 
 #[cfg(feature = "testing")]
@@ -38,6 +40,7 @@ pub use copy::{CopyRow, CopyStore, CopyTable, CopyValue};
 pub use newsroom::{Change, ChangeEvent, ChangeListener, NewsroomStore};
 pub use rankings::{RankingCandidate, RankingStore, TOP_STORIES_WEEKS, WeekWindow};
 pub use redirects::{Redirect, RedirectStore, RedirectTarget, Resolved};
+pub use revisions::{NewRevision, Revision, RevisionStore};
 pub use views::{DailyViews, DayCount, ReaderView, ViewStore};
 
 use async_trait::async_trait;
@@ -97,6 +100,7 @@ pub trait Store:
     + CopyStore
     + RedirectStore
     + AccountStore
+    + RevisionStore
 {
     /// The engine's name, for logs and `gazette store copy`: `sqlite` or
     /// `postgres`.

@@ -18,6 +18,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Concurrency, two_freezers_freeze_once),
         check!(Concurrency, two_nodes_race_for_a_lease),
         check!(Concurrency, mixed_writers_wait_their_turn),
+        check!(Concurrency, two_editors_on_one_revision),
     ]
 }
 
@@ -237,4 +238,67 @@ async fn mixed_writers_wait_their_turn(ctx: &Ctx) {
         .unwrap();
     assert_eq!(a.counters.views, 8);
     assert_eq!(ctx.store.count_published(now()).await.unwrap(), 9);
+}
+
+async fn two_editors_on_one_revision(ctx: &Ctx) {
+    let first = ctx
+        .store
+        .save_revision(
+            None,
+            0,
+            &sample("desk", "Desk Story", at(2025, 11, 25, 9)),
+            &crate::NewRevision {
+                state: gazette_domain::WorkflowState::Published,
+                saved_by: None,
+                saved_at: now(),
+                content: "0".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .0;
+    for round in 0..5u32 {
+        let results = at_once(&ctx.store, 2, move |s, i| async move {
+            s.save_revision(
+                Some(first.id),
+                round + 1,
+                &sample(
+                    "desk",
+                    &format!("Round {round} by {i}"),
+                    at(2025, 11, 25, 9),
+                ),
+                &crate::NewRevision {
+                    state: gazette_domain::WorkflowState::Published,
+                    saved_by: None,
+                    saved_at: now(),
+                    content: format!("{round}/{i}"),
+                },
+            )
+            .await
+        })
+        .await;
+        let won: Vec<_> = results.iter().filter(|r| r.is_ok()).collect();
+        assert_eq!(
+            won.len(),
+            1,
+            "round {round}: exactly one editor's save lands"
+        );
+        assert!(
+            results
+                .iter()
+                .any(|r| matches!(r, Err(crate::StoreError::Conflict(_)))),
+            "round {round}: the other is told"
+        );
+        let newest = ctx.store.revisions(first.id, 1).await.unwrap();
+        assert_eq!(newest[0].number, round + 2);
+        let story = ctx.store.articles_by_ids(&[first.id]).await.unwrap();
+        assert_eq!(
+            format!(
+                "Round {round} by {}",
+                &newest[0].content[newest[0].content.len() - 1..]
+            ),
+            story[0].headline,
+            "the article holds the winner's text"
+        );
+    }
 }

@@ -115,6 +115,25 @@ async fn fill(store: &dyn Store) {
             .await
             .unwrap();
     }
+    // A story's revisions.
+    let story = store.article_by_slug("harbour-story", now()).await.unwrap();
+    let input = sample("a", "Harbour Story", at(2025, 11, 24, 9));
+    for n in 0..2 {
+        store
+            .save_revision(
+                Some(story.id),
+                n,
+                &input,
+                &crate::NewRevision {
+                    state: gazette_domain::WorkflowState::Published,
+                    saved_by: Some(gazette_domain::UserId(1)),
+                    saved_at: now(),
+                    content: format!("{{\"revision\":{n}}}"),
+                },
+            )
+            .await
+            .unwrap();
+    }
 }
 
 async fn copy_all(from: &dyn Store, to: &dyn Store, batch: u32) {

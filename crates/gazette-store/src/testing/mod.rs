@@ -17,6 +17,7 @@ mod concurrency;
 mod copy;
 mod newsroom;
 mod rankings;
+mod revisions;
 mod views;
 
 use std::{any::Any, future::Future, pin::Pin, sync::Arc};
@@ -69,10 +70,11 @@ pub enum Area {
     Copy,
     Concurrency,
     Accounts,
+    Revisions,
 }
 
 impl Area {
-    pub const ALL: [Area; 8] = [
+    pub const ALL: [Area; 9] = [
         Area::Articles,
         Area::Views,
         Area::Rankings,
@@ -81,6 +83,7 @@ impl Area {
         Area::Copy,
         Area::Concurrency,
         Area::Accounts,
+        Area::Revisions,
     ];
 }
 
@@ -117,6 +120,7 @@ pub fn checks() -> Vec<Check> {
     all.extend(copy::checks());
     all.extend(concurrency::checks());
     all.extend(accounts::checks());
+    all.extend(revisions::checks());
     all
 }
 
@@ -182,7 +186,8 @@ macro_rules! conformance_tests {
     ($fresh:expr) => {
         $crate::conformance_tests!(@areas $fresh;
             articles Articles, views Views, rankings Rankings, comments Comments,
-            newsroom Newsroom, copy Copy, concurrency Concurrency, accounts Accounts);
+            newsroom Newsroom, copy Copy, concurrency Concurrency, accounts Accounts,
+            revisions Revisions);
     };
     (@areas $fresh:expr; $($test:ident $area:ident),*) => {
         $(
