@@ -1,31 +1,54 @@
-//! Stories written in the admin: Markdown in, a story saved as a draft,
-//! published now or scheduled, with who may do which decided here.
+//! Stories written and edited in the admin: Markdown in, every save kept
+//! as a revision, the workflow (draft → awaiting review → scheduled →
+//! published → unpublished) and who may do which decided here.
 
-use gazette_domain::{ArticleInput, ArticleStatus, SourceInput, User};
-use gazette_store::{Saved, StoreError};
+use gazette_domain::{
+    Article, ArticleId, ArticleInput, ArticleStatus, Role, SourceInput, User, UserId, WorkflowState,
+};
+use gazette_store::{NewRevision, Revision, Saved, StoreError};
 use jiff::{ZonedDateTime, civil::DateTime};
 use rand::RngExt;
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::{Permission, can};
 
-/// What happens to a story when it is saved.
+/// What a save does to a story's place in the workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Publish {
-    /// Kept as a draft; readers never see it.
+pub enum StoryAction {
+    /// Kept (or put back) as a draft; readers never see it.
     Draft,
-    /// Live at once.
-    Now,
-    /// Live from a time on the newsroom's clock (a scheduled story).
-    At(DateTime),
+    /// Submitted for review: hidden until an author or editor publishes it.
+    Review,
+    /// Live at once; a story already live keeps its publish time (a
+    /// correction does not make old news new).
+    Publish,
+    /// Live from a time on the newsroom's clock.
+    Schedule(DateTime),
+    /// Taken down: its address answers 410 Gone.
+    Withdraw,
+    /// Only the text changes; the story stays where it is in the workflow.
+    Keep,
 }
 
-/// A story as the editor's form sends it.
-#[derive(Debug, Clone, Default)]
+impl StoryAction {
+    fn publishes(self) -> bool {
+        matches!(
+            self,
+            StoryAction::Publish | StoryAction::Schedule(_) | StoryAction::Withdraw
+        )
+    }
+}
+
+/// A story as the editor's form holds it: what each revision keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct StoryDraft {
     pub headline: String,
     pub standfirst: String,
-    /// Markdown.
+    /// Markdown, or HTML when `body_is_html` (a story that came from an
+    /// import, edited as the HTML it was stored as).
     pub body: String,
+    pub body_is_html: bool,
     /// Names, in order; new ones are created.
     pub sections: Vec<String>,
     /// Byline names, in order; a writer without an account is created as
@@ -38,6 +61,54 @@ pub struct StoryDraft {
     pub credit: String,
 }
 
+impl StoryDraft {
+    /// The draft an imported or older story is edited from.
+    pub fn of_article(article: &Article) -> Self {
+        let names = |v: Vec<&String>| v.into_iter().cloned().collect::<Vec<_>>();
+        StoryDraft {
+            headline: article.headline.clone(),
+            standfirst: article.standfirst.clone().unwrap_or_default(),
+            body: article.body_html.clone(),
+            body_is_html: true,
+            sections: names(article.sections.iter().map(|s| &s.name).collect()),
+            contributors: names(article.contributors.iter().map(|c| &c.name).collect()),
+            tags: names(article.tags.iter().map(|t| &t.name).collect()),
+            dateline_place: article.dateline.place.clone().unwrap_or_default(),
+            sources: names(article.dateline.sources.iter().map(|s| &s.name).collect()),
+            credit: article.credit.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The body as the HTML readers get (before the usual cleaning).
+    pub fn body_html(&self) -> String {
+        if self.body_is_html {
+            self.body.clone()
+        } else {
+            markdown(&self.body)
+        }
+    }
+}
+
+/// A story opened in the editor.
+#[derive(Debug, Clone)]
+pub struct EditedStory {
+    pub article: Article,
+    pub draft: StoryDraft,
+    pub state: WorkflowState,
+    /// The newest revision's number (0 when the story has none yet).
+    pub revision: u32,
+    /// Who wrote its first revision (`None` for an imported story).
+    pub owner: Option<UserId>,
+}
+
+/// What a save did.
+#[derive(Debug, Clone)]
+pub struct SavedStory {
+    pub saved: Saved,
+    pub revision: u32,
+    pub state: WorkflowState,
+}
+
 /// Why a story was not saved: the field and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum EditorError {
@@ -46,8 +117,15 @@ pub enum EditorError {
         field: &'static str,
         message: String,
     },
-    #[error("your role ({0}) may save drafts only; an author or editor publishes")]
-    MayNotPublish(gazette_domain::Role),
+    #[error(
+        "your role ({0}) may save drafts and submit them for review; an author or editor publishes"
+    )]
+    MayNotPublish(Role),
+    #[error("{0}")]
+    NotYours(&'static str),
+    /// Someone saved the story since the revision the writer started from.
+    #[error("someone saved this story while you were editing it")]
+    Conflict { latest: Box<Revision> },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -99,106 +177,567 @@ pub fn names(list: &str, what: &'static str) -> Result<Vec<String>, EditorError>
     Ok(names)
 }
 
+/// Checks what a writer can fix, naming the field.
+fn validate(draft: &StoryDraft) -> Result<(), EditorError> {
+    let headline = draft.headline.trim();
+    if headline.is_empty() {
+        return Err(field("headline", "write a headline"));
+    }
+    if headline.chars().count() > HEADLINE_MAX {
+        return Err(field(
+            "headline",
+            format!("at most {HEADLINE_MAX} characters"),
+        ));
+    }
+    if draft.standfirst.chars().count() > STANDFIRST_MAX {
+        return Err(field(
+            "standfirst",
+            format!("at most {STANDFIRST_MAX} characters"),
+        ));
+    }
+    if draft.body.trim().is_empty() {
+        return Err(field("body", "write the story"));
+    }
+    if draft.body.len() > BODY_MAX {
+        return Err(field("body", format!("at most {} KB", BODY_MAX / 1000)));
+    }
+    Ok(())
+}
+
+/// The workflow state a story is in when it has no revision (imported),
+/// or when its scheduled time has come.
+fn state_of(
+    article: &Article,
+    latest: Option<WorkflowState>,
+    now: &ZonedDateTime,
+) -> WorkflowState {
+    let live_time_passed = article.published_at.as_ref().is_some_and(|t| t <= now);
+    match (article.status, latest) {
+        (ArticleStatus::Published, Some(WorkflowState::Scheduled)) if live_time_passed => {
+            WorkflowState::Published
+        }
+        (_, Some(state)) => state,
+        (ArticleStatus::Draft, None) => WorkflowState::Draft,
+        (ArticleStatus::Withdrawn, None) => WorkflowState::Withdrawn,
+        (ArticleStatus::Published, None) if live_time_passed => WorkflowState::Published,
+        (ArticleStatus::Published, None) => WorkflowState::Scheduled,
+    }
+}
+
+/// What a story's audit entry calls a save.
+fn audit_action(action: StoryAction, before: Option<WorkflowState>) -> &'static str {
+    match action {
+        StoryAction::Draft => "story.draft",
+        StoryAction::Review => "story.review",
+        StoryAction::Publish if before == Some(WorkflowState::Published) => "story.update",
+        StoryAction::Publish => "story.publish",
+        StoryAction::Schedule(_) => "story.schedule",
+        StoryAction::Withdraw => "story.withdraw",
+        StoryAction::Keep => "story.update",
+    }
+}
+
+/// One field that differs between two revisions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldDiff {
+    pub field: &'static str,
+    pub lines: Vec<DiffLine>,
+}
+
+/// A line of a diff: kept, removed or added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiffLine {
+    /// `same`, `removed` or `added`.
+    pub change: &'static str,
+    pub text: String,
+}
+
+/// The readable difference between two drafts: each changed field, the
+/// body line by line (only the changed lines and one line around them).
+pub fn diff(old: &StoryDraft, new: &StoryDraft) -> Vec<FieldDiff> {
+    use similar::{ChangeTag, TextDiff};
+    let join = |v: &[String]| v.join(", ");
+    let fields: [(&'static str, String, String); 9] = [
+        ("headline", old.headline.clone(), new.headline.clone()),
+        ("standfirst", old.standfirst.clone(), new.standfirst.clone()),
+        ("body", old.body.clone(), new.body.clone()),
+        ("sections", join(&old.sections), join(&new.sections)),
+        (
+            "contributors",
+            join(&old.contributors),
+            join(&new.contributors),
+        ),
+        ("tags", join(&old.tags), join(&new.tags)),
+        (
+            "dateline_place",
+            old.dateline_place.clone(),
+            new.dateline_place.clone(),
+        ),
+        ("sources", join(&old.sources), join(&new.sources)),
+        ("credit", old.credit.clone(), new.credit.clone()),
+    ];
+    let mut out = Vec::new();
+    for (name, a, b) in fields {
+        if a == b {
+            continue;
+        }
+        let text = TextDiff::from_lines(&a, &b);
+        let mut lines = Vec::new();
+        for group in text.grouped_ops(1) {
+            for op in group {
+                for change in text.iter_changes(&op) {
+                    lines.push(DiffLine {
+                        change: match change.tag() {
+                            ChangeTag::Equal => "same",
+                            ChangeTag::Delete => "removed",
+                            ChangeTag::Insert => "added",
+                        },
+                        text: change.value().trim_end_matches(['\n', '\r']).to_owned(),
+                    });
+                }
+            }
+        }
+        out.push(FieldDiff { field: name, lines });
+    }
+    out
+}
+
 impl crate::Core {
-    /// Saves a new story written by `by`; returns where it is.
+    /// Saves a new story written by `by`.
     pub async fn create_story(
         &self,
         by: &User,
         draft: &StoryDraft,
-        publish: Publish,
-    ) -> Result<Saved, EditorError> {
+        action: StoryAction,
+    ) -> Result<SavedStory, EditorError> {
+        self.save_story(by, None, 0, draft, action).await
+    }
+
+    /// A story as the editor opens it: its newest revision's text (or the
+    /// stored story's, for one that never went through the editor).
+    pub async fn story_for_editing(&self, id: ArticleId) -> Result<EditedStory, EditorError> {
+        let article = self
+            .store
+            .articles_by_ids(&[id])
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)?;
+        let latest = self.store.revisions(id, 1).await?.pop();
+        let owner = match &latest {
+            Some(r) if r.number == 1 => r.saved_by,
+            Some(_) => self.store.revision(id, 1).await?.saved_by,
+            None => None,
+        };
+        let draft = latest
+            .as_ref()
+            .and_then(|r| serde_json::from_str::<StoryDraft>(&r.content).ok())
+            .unwrap_or_else(|| StoryDraft::of_article(&article));
+        let state = state_of(
+            &article,
+            latest.as_ref().map(|r| r.state),
+            &self.now_zoned(),
+        );
+        Ok(EditedStory {
+            article,
+            draft,
+            state,
+            revision: latest.map_or(0, |r| r.number),
+            owner,
+        })
+    }
+
+    /// The text of one revision.
+    pub async fn revision_draft(
+        &self,
+        id: ArticleId,
+        number: u32,
+    ) -> Result<(Revision, StoryDraft), EditorError> {
+        let revision = self.store.revision(id, number).await?;
+        let draft = serde_json::from_str(&revision.content).map_err(|_| {
+            field(
+                "revision",
+                format!("revision {number} is stored in a form this version cannot read"),
+            )
+        })?;
+        Ok((revision, draft))
+    }
+
+    /// Saves a story: a new one (`story` is `None`, `base` 0) or a change
+    /// to one whose newest revision the writer saw was `base`. Refused
+    /// with [`EditorError::Conflict`] when someone saved it since.
+    pub async fn save_story(
+        &self,
+        by: &User,
+        story: Option<ArticleId>,
+        base: u32,
+        draft: &StoryDraft,
+        action: StoryAction,
+    ) -> Result<SavedStory, EditorError> {
         if !can(by.role, Permission::WriteDrafts) {
             return Err(EditorError::MayNotPublish(by.role));
         }
-        if publish != Publish::Draft && !can(by.role, Permission::PublishOwn) {
+        if action.publishes() && !can(by.role, Permission::PublishOwn) {
             return Err(EditorError::MayNotPublish(by.role));
         }
-        let headline = draft.headline.trim();
-        if headline.is_empty() {
-            return Err(field("headline", "write a headline"));
-        }
-        if headline.chars().count() > HEADLINE_MAX {
-            return Err(field(
-                "headline",
-                format!("at most {HEADLINE_MAX} characters"),
-            ));
-        }
-        if draft.standfirst.chars().count() > STANDFIRST_MAX {
-            return Err(field(
-                "standfirst",
-                format!("at most {STANDFIRST_MAX} characters"),
-            ));
-        }
-        if draft.body.trim().is_empty() {
-            return Err(field("body", "write the story"));
-        }
-        if draft.body.len() > BODY_MAX {
-            return Err(field("body", format!("at most {} KB", BODY_MAX / 1000)));
-        }
-        let tz = self.newsroom.time_zone.clone();
+        validate(draft)?;
         let now = self.now_zoned();
-        let published_at: Option<ZonedDateTime> = match publish {
-            Publish::Draft => None,
-            Publish::Now => Some(now.clone()),
-            Publish::At(at) => {
-                let at = at.to_zoned_datetime(tz).map_err(|e| {
-                    field(
+        let existing = match story {
+            Some(id) => Some(self.story_for_editing(id).await?),
+            None => None,
+        };
+        if let Some(e) = &existing {
+            let own = e.owner == Some(by.id);
+            if !own && !can(by.role, Permission::EditAny) {
+                return Err(EditorError::NotYours(
+                    "only the story's writer or an editor may change it",
+                ));
+            }
+            if !can(by.role, Permission::PublishOwn)
+                && !matches!(e.state, WorkflowState::Draft | WorkflowState::Pending)
+            {
+                return Err(EditorError::NotYours(
+                    "once a story is scheduled or published, an author or editor changes it",
+                ));
+            }
+        }
+        let before = existing.as_ref().map(|e| e.state);
+        let mut input = match &existing {
+            Some(e) => input_of(&e.article),
+            None => {
+                let key: [u8; 12] = rand::rng().random();
+                ArticleInput {
+                    import_key: Some(format!("gazette-admin:{}", crate::accounts::hex(&key))),
+                    language: self.newsroom.language.clone(),
+                    posting_account: Some(by.name.clone()),
+                    ..Default::default()
+                }
+            }
+        };
+        let kept_sources = std::mem::take(&mut input.sources);
+        input.headline = draft.headline.trim().to_owned();
+        input.standfirst = Some(draft.standfirst.trim().to_owned()).filter(|s| !s.is_empty());
+        input.body_html = draft.body_html();
+        input.sections = draft.sections.clone();
+        input.tags = draft.tags.clone();
+        input.contributors = draft.contributors.clone();
+        input.credit = Some(draft.credit.trim().to_owned()).filter(|s| !s.is_empty());
+        input.dateline_place =
+            Some(draft.dateline_place.trim().to_uppercase()).filter(|s| !s.is_empty());
+        // A source keeps the site it was stored with.
+        input.sources = draft
+            .sources
+            .iter()
+            .map(|name| {
+                kept_sources
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .cloned()
+                    .unwrap_or_else(|| SourceInput::named(name))
+            })
+            .collect();
+        let live_since = existing
+            .as_ref()
+            .filter(|e| e.article.status == ArticleStatus::Published)
+            .and_then(|e| e.article.published_at.clone())
+            .filter(|t| *t <= now);
+        let state = match action {
+            StoryAction::Draft | StoryAction::Review => {
+                input.status = ArticleStatus::Draft;
+                input.published_at = None;
+                if action == StoryAction::Draft {
+                    WorkflowState::Draft
+                } else {
+                    WorkflowState::Pending
+                }
+            }
+            StoryAction::Publish => {
+                input.status = ArticleStatus::Published;
+                input.published_at = Some(live_since.unwrap_or_else(|| now.clone()));
+                WorkflowState::Published
+            }
+            StoryAction::Schedule(at) => {
+                if live_since.is_some() {
+                    return Err(field(
                         "publish_at",
-                        format!("that time does not exist on the newsroom's clock: {e}"),
-                    )
-                })?;
+                        "this story is already live; unpublish it first to schedule it again",
+                    ));
+                }
+                let at = at
+                    .to_zoned_datetime(self.newsroom.time_zone.clone())
+                    .map_err(|e| {
+                        field(
+                            "publish_at",
+                            format!("that time does not exist on the newsroom's clock: {e}"),
+                        )
+                    })?;
                 if at <= now {
                     return Err(field(
                         "publish_at",
                         "choose a time in the future, or publish now",
                     ));
                 }
-                Some(at)
+                input.status = ArticleStatus::Published;
+                input.published_at = Some(at);
+                WorkflowState::Scheduled
             }
-        };
-        let key: [u8; 12] = rand::rng().random();
-        let input = ArticleInput {
-            import_key: Some(format!("gazette-admin:{}", crate::accounts::hex(&key))),
-            headline: headline.to_owned(),
-            standfirst: Some(draft.standfirst.trim().to_owned()).filter(|s| !s.is_empty()),
-            body_html: markdown(&draft.body),
-            language: self.newsroom.language.clone(),
-            status: if publish == Publish::Draft {
-                ArticleStatus::Draft
-            } else {
-                ArticleStatus::Published
-            },
-            published_at,
-            sections: draft.sections.clone(),
-            tags: draft.tags.clone(),
-            contributors: draft.contributors.clone(),
-            credit: Some(draft.credit.trim().to_owned()).filter(|s| !s.is_empty()),
-            posting_account: Some(by.name.clone()),
-            dateline_place: Some(draft.dateline_place.trim().to_uppercase())
-                .filter(|s| !s.is_empty()),
-            sources: draft.sources.iter().map(SourceInput::named).collect(),
-            ..Default::default()
+            StoryAction::Withdraw => {
+                if !matches!(
+                    before,
+                    Some(WorkflowState::Published | WorkflowState::Scheduled)
+                ) {
+                    return Err(field(
+                        "action",
+                        "only a published or scheduled story can be unpublished",
+                    ));
+                }
+                input.status = ArticleStatus::Withdrawn;
+                WorkflowState::Withdrawn
+            }
+            StoryAction::Keep => before.unwrap_or(WorkflowState::Draft),
         };
         input
             .validate()
             .map_err(|e| field("names", e.to_string()))?;
-        let saved = self.save_article(&input).await?;
-        let action = match publish {
-            Publish::Draft => "story.draft",
-            Publish::Now => "story.publish",
-            Publish::At(_) => "story.schedule",
+        let revision = NewRevision {
+            state,
+            saved_by: Some(by.id),
+            saved_at: self.now(),
+            content: serde_json::to_string(draft).map_err(StoreError::other)?,
         };
+        let (saved, number) = match self
+            .store
+            .save_revision(story, base, &crate::articles::sanitized(&input), &revision)
+            .await
+        {
+            Ok(done) => done,
+            Err(StoreError::Conflict(_)) if story.is_some() => {
+                let id = story.expect("an existing story");
+                let latest = self
+                    .store
+                    .revisions(id, 1)
+                    .await?
+                    .pop()
+                    .ok_or(StoreError::NotFound)?;
+                return Err(EditorError::Conflict {
+                    latest: Box::new(latest),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.apply_change(gazette_store::Change::Article(saved.id))
+            .await;
+        let when = input
+            .published_at
+            .filter(|_| matches!(state, WorkflowState::Scheduled | WorkflowState::Published))
+            .map(|t| t.strftime("%Y-%m-%d %H:%M %Z").to_string())
+            .unwrap_or_default();
         self.audit(
             Some(by),
-            action,
+            audit_action(action, before),
             &format!("story {}", saved.id),
-            &input
-                .published_at
-                .map(|t| t.strftime("%Y-%m-%d %H:%M %Z").to_string())
-                .unwrap_or_default(),
+            &format!(
+                "revision {number}{}{when}",
+                if when.is_empty() { "" } else { ", " }
+            ),
+        )
+        .await;
+        Ok(SavedStory {
+            saved,
+            revision: number,
+            state,
+        })
+    }
+
+    /// Saves revision `number`'s text as the story's newest revision,
+    /// leaving it where it is in the workflow.
+    pub async fn restore_revision(
+        &self,
+        by: &User,
+        id: ArticleId,
+        number: u32,
+        base: u32,
+    ) -> Result<SavedStory, EditorError> {
+        let (_, draft) = self.revision_draft(id, number).await?;
+        let saved = self
+            .save_story(by, Some(id), base, &draft, StoryAction::Keep)
+            .await?;
+        self.audit(
+            Some(by),
+            "story.restore",
+            &format!("story {id}"),
+            &format!("revision {number} as revision {}", saved.revision),
         )
         .await;
         Ok(saved)
+    }
+
+    /// The story as readers would see it if `draft` were saved now: for
+    /// the editor's preview, nothing stored. Names not yet in the store
+    /// get addresses derived from them.
+    pub async fn preview(
+        &self,
+        by: &User,
+        story: Option<ArticleId>,
+        draft: &StoryDraft,
+    ) -> Result<Article, EditorError> {
+        use gazette_domain::{
+            Contributor, ContributorId, Counters, Dateline, PostingAccount, PostingAccountId,
+            Section, SectionId, Slug, Source, SourceId, Tag, TagId,
+        };
+        validate(draft)?;
+        let base = match story {
+            Some(id) => Some(self.story_for_editing(id).await?.article),
+            None => None,
+        };
+        let slug = |name: &str| {
+            Slug::from_text(name).map_err(|_| {
+                field(
+                    "names",
+                    format!("“{name}” needs a letter or digit to be a name"),
+                )
+            })
+        };
+        let now = self.now_zoned();
+        let mut sections = Vec::new();
+        for (i, name) in draft.sections.iter().enumerate() {
+            sections.push(Section {
+                id: SectionId(-(i as i64) - 1),
+                slug: slug(name)?,
+                name: name.clone(),
+                parent: None,
+            });
+        }
+        let mut contributors = Vec::new();
+        for (i, name) in draft.contributors.iter().enumerate() {
+            contributors.push(Contributor {
+                id: ContributorId(-(i as i64) - 1),
+                slug: slug(name)?,
+                name: name.clone(),
+                bio: None,
+            });
+        }
+        let mut tags = Vec::new();
+        for (i, name) in draft.tags.iter().enumerate() {
+            tags.push(Tag {
+                id: TagId(-(i as i64) - 1),
+                slug: slug(name)?,
+                name: name.clone(),
+            });
+        }
+        let mut sources = Vec::new();
+        for (i, name) in draft.sources.iter().enumerate() {
+            sources.push(Source {
+                id: SourceId(-(i as i64) - 1),
+                slug: slug(name)?,
+                name: name.clone(),
+                url: SourceInput::named(name).url,
+            });
+        }
+        Ok(Article {
+            id: base.as_ref().map_or(ArticleId(0), |a| a.id),
+            slug: match &base {
+                Some(a) => a.slug.clone(),
+                None => slug(&draft.headline)?,
+            },
+            headline: draft.headline.trim().to_owned(),
+            standfirst: Some(draft.standfirst.trim().to_owned()).filter(|s| !s.is_empty()),
+            body_html: crate::articles::sanitize_body(&draft.body_html()),
+            language: self.newsroom.language.clone(),
+            status: ArticleStatus::Draft,
+            kind: base.as_ref().map(|a| a.kind).unwrap_or_default(),
+            published_at: Some(
+                base.as_ref()
+                    .and_then(|a| a.published_at.clone())
+                    .unwrap_or_else(|| now.clone()),
+            ),
+            updated_at: now,
+            sections,
+            tags,
+            contributors,
+            credit: Some(draft.credit.trim().to_owned()).filter(|s| !s.is_empty()),
+            posting_account: Some(
+                match base.as_ref().and_then(|a| a.posting_account.clone()) {
+                    Some(p) => p,
+                    None => PostingAccount {
+                        id: PostingAccountId(0),
+                        slug: slug(&by.name)?,
+                        name: by.name.clone(),
+                    },
+                },
+            ),
+            dateline: Dateline {
+                place: Some(draft.dateline_place.trim().to_uppercase()).filter(|s| !s.is_empty()),
+                sources,
+            },
+            related_headlines: base
+                .as_ref()
+                .map(|a| a.related_headlines.clone())
+                .unwrap_or_default(),
+            footer: base.as_ref().and_then(|a| a.footer.clone()),
+            counters: base
+                .as_ref()
+                .map(|a| a.counters)
+                .unwrap_or(Counters::default()),
+        })
+    }
+
+    /// Stories whose newest revision is in `state` (for scheduled ones,
+    /// only those still to come), with their stored headlines.
+    pub async fn stories_in_state(
+        &self,
+        state: WorkflowState,
+        limit: u32,
+    ) -> Result<Vec<(Revision, Article)>, EditorError> {
+        let revisions = self.store.stories_in_state(state, limit).await?;
+        let ids: Vec<ArticleId> = revisions.iter().map(|r| r.article).collect();
+        let mut articles = self.store.articles_by_ids(&ids).await?;
+        let now = self.now_zoned();
+        Ok(revisions
+            .into_iter()
+            .filter_map(|r| {
+                let i = articles.iter().position(|a| a.id == r.article)?;
+                Some((r, articles.swap_remove(i)))
+            })
+            .filter(|(_, a)| {
+                state != WorkflowState::Scheduled
+                    || a.published_at.as_ref().is_some_and(|t| *t > now)
+            })
+            .collect())
+    }
+}
+
+/// A stored article as the input that saves it unchanged.
+fn input_of(a: &Article) -> ArticleInput {
+    ArticleInput {
+        import_key: None,
+        slug: Some(a.slug.clone()),
+        headline: a.headline.clone(),
+        standfirst: a.standfirst.clone(),
+        body_html: a.body_html.clone(),
+        language: a.language.clone(),
+        status: a.status,
+        kind: a.kind,
+        pinned: false,
+        published_at: a.published_at.clone(),
+        sections: a.sections.iter().map(|s| s.name.clone()).collect(),
+        tags: a.tags.iter().map(|t| t.name.clone()).collect(),
+        contributors: a.contributors.iter().map(|c| c.name.clone()).collect(),
+        credit: a.credit.clone(),
+        posting_account: a.posting_account.as_ref().map(|p| p.name.clone()),
+        dateline_place: a.dateline.place.clone(),
+        sources: a
+            .dateline
+            .sources
+            .iter()
+            .map(|s| SourceInput {
+                name: s.name.clone(),
+                url: s.url.clone(),
+            })
+            .collect(),
+        related_headlines: a.related_headlines.clone(),
+        footer: a.footer.clone(),
+        legacy_views: a.counters.legacy_views,
+        legacy_comments: a.counters.legacy_comments,
     }
 }
 
@@ -215,5 +754,41 @@ mod tests {
         );
         assert!(names(&"x,".repeat(21), "tags").is_err());
         assert!(names(&"y".repeat(121), "tags").is_err());
+    }
+
+    #[test]
+    fn a_diff_names_changed_fields_and_lines_only() {
+        let old = StoryDraft {
+            headline: "Ferry resumes".into(),
+            body: "One.\nTwo.\nThree.\nFour.\nFive.\n".into(),
+            tags: vec!["Ferries".into()],
+            ..Default::default()
+        };
+        let new = StoryDraft {
+            headline: "Ferry resumes service".into(),
+            body: "One.\nTwo.\nThree, corrected.\nFour.\nFive.\n".into(),
+            tags: vec!["Ferries".into()],
+            ..Default::default()
+        };
+        let d = diff(&old, &new);
+        assert_eq!(
+            d.iter().map(|f| f.field).collect::<Vec<_>>(),
+            ["headline", "body"]
+        );
+        let body: Vec<(&str, &str)> = d[1]
+            .lines
+            .iter()
+            .map(|l| (l.change, l.text.as_str()))
+            .collect();
+        assert_eq!(
+            body,
+            [
+                ("same", "Two."),
+                ("removed", "Three."),
+                ("added", "Three, corrected."),
+                ("same", "Four.")
+            ]
+        );
+        assert!(diff(&old, &old).is_empty());
     }
 }

@@ -353,6 +353,7 @@ impl Core {
                 self.store.delete_secret(&name).await?;
             }
         }
+        self.announce_due_stories(now).await?;
         self.store.prune_changes(KEEP_CHANGES).await?;
         // Expired sessions, and failed sign-ins past their lockout window.
         self.store.end_expired_sessions(now).await?;
@@ -360,6 +361,47 @@ impl Core {
             .prune_failed_sign_ins(now - accounts::LOCKOUT_WINDOW)
             .await?;
         Ok(true)
+    }
+
+    /// Publishes the scheduled stories whose time has come: the store
+    /// shows a story from its publish time on by itself, so what is left
+    /// is telling every node's caches (front page, sections, feeds) at
+    /// once. The time announced up to is kept in the store, so that after
+    /// a restart, or on the node taking the lease over, each story comes
+    /// due exactly once. Returns how many did.
+    pub async fn announce_due_stories(&self, now: Timestamp) -> StoreResult<u64> {
+        let stored = self
+            .store
+            .secret(DUE_MARK, &now.as_second().to_be_bytes())
+            .await?;
+        let from = <[u8; 8]>::try_from(stored.as_slice())
+            .ok()
+            .map(i64::from_be_bytes)
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .unwrap_or(now);
+        if from >= now {
+            return Ok(0);
+        }
+        let due = self
+            .store
+            .articles_published_between(from, now, now, DUE_AT_ONCE)
+            .await?;
+        let changes: Vec<Change> = if due.len() >= DUE_AT_ONCE as usize {
+            vec![Change::Everything]
+        } else {
+            due.iter().map(|a| Change::Article(a.id)).collect()
+        };
+        for change in changes {
+            self.store.notify(change).await?;
+            self.apply_change(change).await;
+        }
+        self.store
+            .set_secret(DUE_MARK, &now.as_second().to_be_bytes())
+            .await?;
+        if !due.is_empty() {
+            tracing::info!(stories = due.len(), "scheduled stories went live");
+        }
+        Ok(due.len() as u64)
     }
 
     /// Gives the jobs lease up (at a graceful stop), so another node takes
@@ -386,6 +428,10 @@ pub const SITE_SECRET: &str = "site";
 pub const JOBS_LEASE: &str = "jobs";
 /// Changes kept for listeners that fall behind.
 const KEEP_CHANGES: u64 = 10_000;
+/// Where the scheduled-publish job got to (Unix seconds, big-endian).
+const DUE_MARK: &str = "jobs:published-until";
+/// More stories coming due in one tick than this forget every page.
+const DUE_AT_ONCE: u32 = 200;
 
 impl From<RankingError> for StoreError {
     fn from(e: RankingError) -> Self {

@@ -772,6 +772,16 @@ impl ArticleStore for PgStore {
         self.listing(Listing::Source(source.id.0), page, now).await
     }
 
+    async fn is_withdrawn(&self, slug: &str) -> StoreResult<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1 AND status = 'withdrawn'")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_err)?;
+        Ok(found.is_some())
+    }
+
     async fn is_live(&self, article: ArticleId, now: Timestamp) -> StoreResult<bool> {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM articles WHERE id = $1 AND status = 'published' AND published_at <= $2",

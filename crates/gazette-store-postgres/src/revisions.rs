@@ -26,13 +26,16 @@ impl RevisionStore for PgStore {
                 // The stored article's key, so that the save updates it (an
                 // article made without one gets one now); the lock makes a
                 // second writer of the story wait for this one.
-                let key: Option<String> =
-                    sqlx::query_scalar("SELECT import_key FROM articles WHERE id = $1 FOR UPDATE")
-                        .bind(id.0)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_err)?
-                        .ok_or(StoreError::NotFound)?;
+                let (key, pinned): (Option<String>, i64) = sqlx::query_as(
+                    "SELECT import_key, pinned FROM articles WHERE id = $1 FOR UPDATE",
+                )
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db_err)?
+                .ok_or(StoreError::NotFound)?;
+                // The editor does not pin: a pinned story stays pinned.
+                input.pinned = pinned == 1;
                 let key = match key {
                     Some(k) => k,
                     None => {

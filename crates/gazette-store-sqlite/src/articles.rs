@@ -754,6 +754,19 @@ impl ArticleStore for SqliteStore {
         self.listing(Listing::Source(source.id.0), page, now).await
     }
 
+    async fn is_withdrawn(&self, slug: &str) -> StoreResult<bool> {
+        let slug = slug.to_owned();
+        self.readers
+            .read(move |conn| {
+                conn.prepare_cached(
+                    "SELECT 1 FROM articles WHERE slug = ?1 AND status = 'withdrawn'",
+                )
+                .and_then(|mut stmt| stmt.exists([slug]))
+                .map_err(sql_err)
+            })
+            .await
+    }
+
     async fn is_live(&self, article: ArticleId, now: Timestamp) -> StoreResult<bool> {
         self.readers
             .read(move |conn| {

@@ -1,4 +1,5 @@
 //! Story revisions: the save and its revision in one write transaction.
+//! An edited article keeps its address, import key and pin.
 
 use async_trait::async_trait;
 use gazette_domain::{ArticleId, ArticleInput, WorkflowState};
@@ -26,11 +27,16 @@ impl RevisionStore for SqliteStore {
                 if let Some(id) = article {
                     // The stored article's key, so that the save updates it;
                     // an article made without one gets one now.
-                    let key: Option<String> = tx
-                        .prepare_cached("SELECT import_key FROM articles WHERE id = ?1")
-                        .and_then(|mut s| s.query_row([id.0], |r| r.get(0)).optional())
+                    let (key, pinned): (Option<String>, bool) = tx
+                        .prepare_cached("SELECT import_key, pinned FROM articles WHERE id = ?1")
+                        .and_then(|mut s| {
+                            s.query_row([id.0], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? == 1)))
+                                .optional()
+                        })
                         .map_err(sql_err)?
                         .ok_or(StoreError::NotFound)?;
+                    // The editor does not pin: a pinned story stays pinned.
+                    input.pinned = pinned;
                     let key = match key {
                         Some(k) => k,
                         None => {

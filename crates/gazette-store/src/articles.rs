@@ -187,6 +187,10 @@ pub trait ArticleStore: Send + Sync + 'static {
         page: Page,
         now: Timestamp,
     ) -> StoreResult<Vec<ArticleSummary>>;
+    /// Whether the story at `slug` was taken down (withdrawn): its address
+    /// then answers 410 Gone rather than 404.
+    async fn is_withdrawn(&self, slug: &str) -> StoreResult<bool>;
+
     /// Whether the article is live: the only articles whose views count.
     async fn is_live(&self, article: ArticleId, now: Timestamp) -> StoreResult<bool>;
 

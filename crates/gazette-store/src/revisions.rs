@@ -41,7 +41,7 @@ pub trait RevisionStore: Send + Sync + 'static {
     /// `base` is the newest revision the writer saw (0 for none): when
     /// someone saved another since, nothing is written and the answer is
     /// [`crate::StoreError::Conflict`]. An existing article keeps its
-    /// address and import key whatever `input` says.
+    /// address, import key and pin whatever `input` says.
     async fn save_revision(
         &self,
         article: Option<ArticleId>,

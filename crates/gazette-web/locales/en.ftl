@@ -191,6 +191,8 @@ search-bad-page = There is no such page of results; here is the first.
 ## Errors
 error-404-title = Page not found
 error-404 = We could not find that page. It may have moved, or the address may be mistyped: try the search, or the front page.
+error-410-title = Story taken down
+error-410 = This story was here and has been taken down by the newsroom. Try the search, or the front page.
 error-400-title = That did not work
 error-403-title = Not allowed
 error-429-title = Slow down

@@ -15,6 +15,9 @@ use crate::{AppState, pages, views::Layout};
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// Was here, and was taken down on purpose.
+    #[error("gone")]
+    Gone,
     #[error("bad request: {0}")]
     BadRequest(String),
     /// The request clashes with what is stored (a duplicate).
@@ -41,6 +44,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Gone => StatusCode::GONE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -107,6 +111,7 @@ impl IntoResponse for AppError {
         let status = self.status();
         let (message, internal) = match &self {
             AppError::NotFound => ("We could not find that page.".to_owned(), None),
+            AppError::Gone => ("This story was taken down.".to_owned(), None),
             AppError::BadRequest(m) | AppError::Conflict(m) | AppError::Forbidden(m) => {
                 (m.clone(), None)
             }
@@ -167,6 +172,7 @@ pub async fn render_error_pages(
     let text = |id: &str| state.templates.text(id, &[]);
     let (title, message) = match info.status {
         StatusCode::NOT_FOUND => (text("error-404-title"), text("error-404")),
+        StatusCode::GONE => (text("error-410-title"), text("error-410")),
         StatusCode::BAD_REQUEST | StatusCode::CONFLICT => {
             (text("error-400-title"), info.message.clone())
         }

@@ -20,12 +20,20 @@ use sha2::{Digest, Sha256};
 /// shown (not while prerendered, not under automation) it sends one beacon.
 pub const BEACON_JS: &str = r#"(function(){var d=document,n=navigator,u=d.currentScript.dataset.hit;function h(){if(n.webdriver)return;if(n.sendBeacon)n.sendBeacon(u);else fetch(u,{method:"POST",keepalive:true})}if(d.prerendering)d.addEventListener("prerenderingchange",h,{once:true});else h()})();"#;
 
-/// `default-src 'self'`, and for scripts only the beacon: whatever markup
-/// slipped into a page could not run a script.
+/// The story editor's autosave: the form's text kept in the browser's
+/// storage two seconds after typing stops and when the tab closes, and
+/// offered back when the editor opens with different text. Inline on the
+/// editor's page, allowed by its hash like the beacon.
+pub const EDITOR_JS: &str = r#"(function(){var f=document.getElementById("story-form"),s=window.localStorage;if(!f||!s)return;var k="gazette:draft:"+(f.dataset.story||"new"),N=["headline","standfirst","body","sections","contributors","tags","dateline_place","sources","credit"],t=null;function read(){var o={};N.forEach(function(n){var e=f.elements[n];if(e)o[n]=e.value});return o}function same(a){return N.every(function(n){var e=f.elements[n];return !e||e.value===(a[n]||"")})}var old=null;try{old=JSON.parse(s.getItem(k)||"null")}catch(e){}var b=document.getElementById("autosave");if(old&&old.fields&&b&&!same(old.fields)){b.hidden=false;b.querySelector(".when").textContent=new Date(old.at).toLocaleString();b.querySelector("[data-restore]").addEventListener("click",function(){N.forEach(function(n){var e=f.elements[n];if(e&&typeof old.fields[n]==="string")e.value=old.fields[n]});b.hidden=true});b.querySelector("[data-discard]").addEventListener("click",function(){s.removeItem(k);b.hidden=true})}function keep(){t=null;try{s.setItem(k,JSON.stringify({at:Date.now(),fields:read()}))}catch(e){}}f.addEventListener("input",function(){if(!t)t=setTimeout(keep,2000)});addEventListener("pagehide",function(){if(t){clearTimeout(t);keep()}});f.addEventListener("submit",function(e){if(!(e.submitter&&e.submitter.hasAttribute("formaction")))s.removeItem(k)})})();"#;
+
+/// `default-src 'self'`, and for scripts only the beacon and the editor's
+/// autosave, by their hashes: whatever markup slipped into a page could not
+/// run a script.
 static CSP: LazyLock<HeaderValue> = LazyLock::new(|| {
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BEACON_JS));
+    let editor = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(EDITOR_JS));
     let policy = format!(
-        "default-src 'self'; script-src 'sha256-{hash}'; style-src 'self'; \
+        "default-src 'self'; script-src 'sha256-{hash}' 'sha256-{editor}'; style-src 'self'; \
          img-src 'self' data: https:; connect-src 'self'; font-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     );
@@ -58,6 +66,8 @@ mod tests {
         assert!(csp.contains("frame-ancestors 'none'"));
         assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"));
         let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BEACON_JS));
-        assert!(csp.contains(&format!("script-src 'sha256-{hash}'")));
+        assert!(csp.contains(&format!("script-src 'sha256-{hash}' 'sha256-")));
+        let editor = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(EDITOR_JS));
+        assert!(csp.contains(&format!("'sha256-{editor}';")));
     }
 }

@@ -176,6 +176,7 @@ async fn an_article_made_elsewhere_keeps_its_address(ctx: &Ctx) {
     let store = &*ctx.store;
     let mut input = sample("x", "Imported Story", at(2025, 11, 25, 9));
     input.import_key = None;
+    input.pinned = true;
     let saved = store.save_article(&input, now()).await.unwrap();
     // The editor's input names another key and slug: the article keeps its
     // own, and no second article appears.
@@ -204,6 +205,9 @@ async fn an_article_made_elsewhere_keeps_its_address(ctx: &Ctx) {
         .await
         .unwrap();
     assert_eq!(story.headline, "Imported Story, Corrected");
+    // The editor's input does not pin; the stored pin stays.
+    assert!(!edit.pinned);
+    assert_eq!(store.pinned_articles(now()).await.unwrap()[0].id, saved.id);
     // And a second edit finds it again by the key it was given.
     let (third, n) = store
         .save_revision(
@@ -216,4 +220,19 @@ async fn an_article_made_elsewhere_keeps_its_address(ctx: &Ctx) {
         .unwrap();
     assert_eq!((third.id, n), (saved.id, 2));
     assert_eq!(store.count_published(now()).await.unwrap(), 1);
+    // Taken down: its address is known to be gone, not unknown.
+    assert!(!store.is_withdrawn(saved.slug.as_str()).await.unwrap());
+    edit.status = ArticleStatus::Withdrawn;
+    store
+        .save_revision(
+            Some(saved.id),
+            2,
+            &edit,
+            &revision(WorkflowState::Withdrawn, None, "{}"),
+        )
+        .await
+        .unwrap();
+    assert!(store.is_withdrawn(saved.slug.as_str()).await.unwrap());
+    assert!(!store.is_withdrawn("no-such-story").await.unwrap());
+    assert_eq!(store.count_published(now()).await.unwrap(), 0);
 }

@@ -13,6 +13,7 @@
 
 mod chart;
 mod pages;
+mod stories;
 
 use axum::{
     Router,
@@ -39,6 +40,10 @@ pub mod route {
     pub const STORIES: &str = "/admin/stories";
     pub const COMMENT_REPLY: &str = "/admin/comments/{id}/reply";
     pub const NEW_STORY: &str = "/admin/stories/new";
+    pub const STORY: &str = "/admin/stories/{id}";
+    pub const REVISIONS: &str = "/admin/stories/{id}/revisions";
+    pub const RESTORE: &str = "/admin/stories/{id}/revisions/{number}/restore";
+    pub const PREVIEW: &str = "/admin/stories/preview";
     pub const USERS: &str = "/admin/users";
     pub const USER_ROLE: &str = "/admin/users/{id}/role";
     pub const ACCOUNT: &str = "/admin/account";
@@ -62,8 +67,15 @@ pub fn routes() -> Router<AppState> {
         .route(route::COMMENT_REPLY, post(pages::reply))
         .route(
             route::NEW_STORY,
-            get(pages::new_story).post(pages::create_story),
+            get(stories::new_story).post(stories::create_story),
         )
+        .route(
+            route::STORY,
+            get(stories::edit_story).post(stories::update_story),
+        )
+        .route(route::REVISIONS, get(stories::revisions))
+        .route(route::RESTORE, post(stories::restore))
+        .route(route::PREVIEW, post(stories::preview))
         .route(route::USERS, get(pages::users).post(pages::add_user))
         .route(route::USER_ROLE, post(pages::set_role))
         .route(route::ACCOUNT, get(pages::account))

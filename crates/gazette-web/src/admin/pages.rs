@@ -22,28 +22,28 @@ use crate::{AppError, AppState, auth::Client, forms, views::v};
 
 const SIGN_IN_FORM: &str = "admin-sign-in";
 /// Rows per admin list page.
-const PER_PAGE: u32 = 50;
+pub(super) const PER_PAGE: u32 = 50;
 
 /// A list page's number from the query, 1 when absent, capped.
-fn page_number(asked: Option<u32>) -> u32 {
+pub(super) fn page_number(asked: Option<u32>) -> u32 {
     asked.unwrap_or(1).clamp(1, 100_000)
 }
 
 /// Page `number` of an admin list, read with one row more
 /// ([`Page::with_lookahead`]) to learn whether another page follows.
-fn list_page(number: u32) -> Page {
+pub(super) fn list_page(number: u32) -> Page {
     Page::new(number, PER_PAGE).with_lookahead()
 }
 
 /// The rows of a [`list_page`] to show, and whether more follow.
-fn shown<T>(mut rows: Vec<T>) -> (Vec<T>, bool) {
+pub(super) fn shown<T>(mut rows: Vec<T>) -> (Vec<T>, bool) {
     let more = rows.len() > PER_PAGE as usize;
     rows.truncate(PER_PAGE as usize);
     (rows, more)
 }
 
 /// What every admin page's frame shows.
-fn frame(state: &AppState, admin: Option<&Admin>, title: &str) -> Value {
+pub(super) fn frame(state: &AppState, admin: Option<&Admin>, title: &str) -> Value {
     let user = admin.map(|a| {
         let u = a.user();
         context! {
@@ -65,11 +65,14 @@ fn frame(state: &AppState, admin: Option<&Admin>, title: &str) -> Value {
     }
 }
 
-fn render(state: &AppState, name: &str, ctx: Value) -> Result<Response, AppError> {
+pub(super) fn render(state: &AppState, name: &str, ctx: Value) -> Result<Response, AppError> {
     Ok(page(state.templates.render(name, ctx)?))
 }
 
-fn with_status(status: StatusCode, r: Result<Response, AppError>) -> Result<Response, AppError> {
+pub(super) fn with_status(
+    status: StatusCode,
+    r: Result<Response, AppError>,
+) -> Result<Response, AppError> {
     r.map(|mut r| {
         *r.status_mut() = status;
         r
@@ -261,10 +264,37 @@ pub async fn dashboard(State(state): State<AppState>, admin: Admin) -> Result<Re
             }
         })
         .collect();
+    let listed = |list: Vec<(gazette_store::Revision, gazette_domain::Article)>| {
+        list.into_iter()
+            .map(|(r, a)| {
+                context! {
+                    headline => a.headline,
+                    href => format!("{}/{}", route::STORIES, a.id),
+                    by => r.saved_by_email,
+                    when => a.published_at.map(|t| t
+                        .with_time_zone(core.newsroom.time_zone.clone())
+                        .strftime("%Y-%m-%d %H:%M")
+                        .to_string()),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let review = listed(
+        core.stories_in_state(gazette_domain::WorkflowState::Pending, 20)
+            .await
+            .map_err(super::stories::editor_error)?,
+    );
+    let scheduled = listed(
+        core.stories_in_state(gazette_domain::WorkflowState::Scheduled, 20)
+            .await
+            .map_err(super::stories::editor_error)?,
+    );
     render(
         &state,
         "admin/dashboard.html",
         context! {
+            review,
+            scheduled,
             frame => frame(&state, Some(&admin), "Dashboard"),
             week => week.to_string(),
             top,
@@ -363,6 +393,7 @@ pub async fn stories(
             };
             context! {
                 headline => &s.headline,
+                edit_href => format!("{}/{}", route::STORIES, s.id),
                 href => (state_name == "published").then(|| crate::urls::article(&s.slug)),
                 status => state_name,
                 published => s.published_at.map(when),
@@ -403,146 +434,6 @@ pub async fn stories(
             query,
         },
     )
-}
-
-// ---------------------------------------------------------- new story
-
-/// The story form as sent; every field defaults, so that a form without
-/// its CSRF token is refused as such.
-#[derive(Deserialize, Serialize, Default)]
-#[serde(default)]
-pub struct StoryForm {
-    headline: String,
-    standfirst: String,
-    body: String,
-    sections: String,
-    contributors: String,
-    tags: String,
-    dateline_place: String,
-    sources: String,
-    credit: String,
-    /// `draft`, `publish` or `schedule`.
-    action: String,
-    /// `YYYY-MM-DDTHH:MM` on the newsroom's clock.
-    publish_at: String,
-    #[serde(skip_serializing)]
-    csrf: String,
-}
-
-async fn story_page(
-    state: &AppState,
-    admin: &Admin,
-    form: &StoryForm,
-    error: Option<(&str, String)>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let (error_field, error) = match error {
-        Some((f, e)) => (Some(f.to_owned()), Some(e)),
-        None => (None, None),
-    };
-    with_status(
-        status,
-        render(
-            state,
-            "admin/story_new.html",
-            context! {
-                frame => frame(state, Some(admin), "New story"),
-                form => v(form),
-                error_field,
-                error,
-                may_publish => can(admin.user().role, Permission::PublishOwn),
-                time_zone => state.core.newsroom.time_zone.iana_name().unwrap_or("UTC"),
-                action => route::NEW_STORY,
-            },
-        ),
-    )
-}
-
-pub async fn new_story(State(state): State<AppState>, admin: Admin) -> Result<Response, AppError> {
-    admin.require(Permission::WriteDrafts)?;
-    let form = StoryForm {
-        action: "draft".into(),
-        ..Default::default()
-    };
-    story_page(&state, &admin, &form, None, StatusCode::OK).await
-}
-
-pub async fn create_story(
-    State(state): State<AppState>,
-    admin: Admin,
-    headers: HeaderMap,
-    Form(form): Form<StoryForm>,
-) -> Result<Response, AppError> {
-    use gazette_core::editor::{EditorError, Publish, StoryDraft, names};
-    admin.check_form(&headers, &form.csrf)?;
-    admin.require(Permission::WriteDrafts)?;
-    let invalid = |f: &'static str, e: String| (f, e);
-    let parsed = (|| {
-        let publish = match form.action.as_str() {
-            "draft" => Publish::Draft,
-            "publish" => Publish::Now,
-            "schedule" => Publish::At(
-                form.publish_at
-                    .trim()
-                    .parse::<jiff::civil::DateTime>()
-                    .map_err(|_| {
-                        invalid("publish_at", "give the time as 2026-12-01T09:00".into())
-                    })?,
-            ),
-            _ => {
-                return Err(invalid(
-                    "action",
-                    "choose draft, publish now or schedule".into(),
-                ));
-            }
-        };
-        let list = |text: &str, what: &'static str| {
-            names(text, what).map_err(|e| match e {
-                EditorError::Field { field, message } => (field, message),
-                e => (what, e.to_string()),
-            })
-        };
-        let draft = StoryDraft {
-            headline: form.headline.clone(),
-            standfirst: form.standfirst.clone(),
-            body: form.body.clone(),
-            sections: list(&form.sections, "sections")?,
-            contributors: list(&form.contributors, "contributors")?,
-            tags: list(&form.tags, "tags")?,
-            dateline_place: form.dateline_place.chars().take(120).collect(),
-            sources: list(&form.sources, "sources")?,
-            credit: form.credit.chars().take(300).collect(),
-        };
-        Ok((draft, publish))
-    })();
-    let (draft, publish) = match parsed {
-        Ok(p) => p,
-        Err((f, e)) => {
-            return story_page(
-                &state,
-                &admin,
-                &form,
-                Some((f, e)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
-    match state.core.create_story(admin.user(), &draft, publish).await {
-        Ok(_) => Ok(Redirect::to(route::STORIES).into_response()),
-        Err(EditorError::Field { field, message }) => {
-            story_page(
-                &state,
-                &admin,
-                &form,
-                Some((field, message)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e @ EditorError::MayNotPublish(_)) => Err(AppError::Forbidden(e.to_string())),
-        Err(EditorError::Store(e)) => Err(e.into()),
-    }
 }
 
 // ------------------------------------------------------------ comments

@@ -32,7 +32,13 @@ pub async fn show(
         article,
         comments,
         neighbours,
-    } = core.store.story_page(&slug, now).await?;
+    } = match core.store.story_page(&slug, now).await {
+        Ok(page) => page,
+        Err(gazette_store::StoreError::NotFound) if core.store.is_withdrawn(&slug).await? => {
+            return Err(AppError::Gone);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let around = core.around(&article).await?;
     let summary = |a: &gazette_domain::ArticleSummary| SummaryView::new(a, &core.newsroom);
     let related: Vec<SummaryView> = around.related.iter().map(summary).collect();
@@ -83,4 +89,40 @@ pub async fn show(
         .map(|s| s.id)
         .collect::<Vec<_>>();
     Ok(page_showing(html, &frame, Some(article.id.0), listed))
+}
+
+/// The editor's preview: an unsaved story through the reader's article
+/// template, without comments, related stories or the view beacon.
+pub async fn render_preview(
+    state: &AppState,
+    article: &gazette_domain::Article,
+) -> Result<String, AppError> {
+    let core = &state.core;
+    let frame = frame(state).await?;
+    let section = article.sections.first().map(|s| s.slug.to_string());
+    let layout = Layout::new(core, Some(&frame), section.as_deref());
+    let view = ArticleView::new(article, &core.newsroom, "");
+    let none: Vec<SummaryView> = Vec::new();
+    let related_headlines: Vec<_> = article
+        .related_headlines
+        .iter()
+        .map(|h| context! { headline => h, href => None::<String> })
+        .collect();
+    Ok(state.templates.render(
+        "pages/article.html",
+        context! {
+            layout => v(&layout),
+            title => format!("Preview: {}", article.headline),
+            canonical => &view.canonical,
+            article => v(&view),
+            comments => v(&none),
+            related => v(&none),
+            related_headlines,
+            previous => None::<SummaryView>.as_ref().map(v),
+            next => None::<SummaryView>.as_ref().map(v),
+            reply_to => None::<String>,
+            pending_notice => false,
+            preview => true,
+        },
+    )?)
 }

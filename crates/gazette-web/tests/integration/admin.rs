@@ -8,10 +8,10 @@ use reqwest::{StatusCode, header};
 
 use crate::util::{TestApp, days_ago};
 
-const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
 /// The value of `<input name="NAME" value="...">` in `html`.
-fn input(html: &str, name: &str) -> String {
+pub(crate) fn input(html: &str, name: &str) -> String {
     let at = html
         .find(&format!(r#"name="{name}" value=""#))
         .unwrap_or_else(|| panic!("no {name} field in {html}"));
@@ -58,13 +58,13 @@ async fn try_sign_in(
 }
 
 /// A signed-in session's cookie (`name=value`).
-async fn signed_in(app: &TestApp, email: &str) -> String {
+pub(crate) async fn signed_in(app: &TestApp, email: &str) -> String {
     let (status, _, cookie) = try_sign_in(app, email, PASSWORD, "192.0.2.9").await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{email} signs in");
     cookie.unwrap().split(';').next().unwrap().to_owned()
 }
 
-async fn get_as(app: &TestApp, cookie: Option<&str>, path: &str) -> reqwest::Response {
+pub(crate) async fn get_as(app: &TestApp, cookie: Option<&str>, path: &str) -> reqwest::Response {
     let mut r = app.http.get(app.url(path));
     if let Some(c) = cookie {
         r = r.header(header::COOKIE, c);
@@ -72,7 +72,7 @@ async fn get_as(app: &TestApp, cookie: Option<&str>, path: &str) -> reqwest::Res
     r.send().await.unwrap()
 }
 
-async fn post_as(
+pub(crate) async fn post_as(
     app: &TestApp,
     cookie: Option<&str>,
     path: &str,
@@ -86,7 +86,7 @@ async fn post_as(
 }
 
 /// The CSRF token of the session behind `cookie`.
-async fn csrf(app: &TestApp, cookie: &str) -> String {
+pub(crate) async fn csrf(app: &TestApp, cookie: &str) -> String {
     let html = get_as(app, Some(cookie), "/admin")
         .await
         .text()
@@ -95,7 +95,7 @@ async fn csrf(app: &TestApp, cookie: &str) -> String {
     input(&html, "csrf")
 }
 
-async fn add(app: &TestApp, email: &str, role: Role) -> gazette_domain::User {
+pub(crate) async fn add(app: &TestApp, email: &str, role: Role) -> gazette_domain::User {
     app.core
         .add_user(None, email, "", role, PASSWORD)
         .await
@@ -226,6 +226,13 @@ engines!(
         }
         for (role, cookie) in &sessions {
             let comment = app.pending_comment(story).await;
+            let newest = app
+                .store
+                .revisions(story, 1)
+                .await
+                .unwrap()
+                .first()
+                .map_or(0, |r| r.number);
             let routes = [
                 Route {
                     method: "GET",
@@ -299,6 +306,38 @@ engines!(
                         ("headline", format!("Published By {role:?}")),
                         ("body", "Words.".into()),
                         ("action", "publish".into()),
+                    ],
+                },
+                Route {
+                    method: "GET",
+                    path: format!("/admin/stories/{story}"),
+                    needs: Permission::EditAny,
+                    form: vec![],
+                },
+                Route {
+                    method: "GET",
+                    path: format!("/admin/stories/{story}/revisions"),
+                    needs: Permission::EditAny,
+                    form: vec![],
+                },
+                Route {
+                    method: "POST",
+                    path: format!("/admin/stories/{story}"),
+                    needs: Permission::EditAny,
+                    form: vec![
+                        ("headline", format!("A Story, Edited By {role:?}")),
+                        ("body", "Words.".into()),
+                        ("action", "keep".into()),
+                        ("revision", newest.to_string()),
+                    ],
+                },
+                Route {
+                    method: "POST",
+                    path: "/admin/stories/preview".into(),
+                    needs: Permission::WriteDrafts,
+                    form: vec![
+                        ("headline", "Only A Preview".into()),
+                        ("body", "Words.".into()),
                     ],
                 },
                 Route {
@@ -416,6 +455,14 @@ engines!(
                 added,
                 role == &Some(Role::Admin),
                 "{role:?} adding an account"
+            );
+            let edited = app.store.articles_by_ids(&[story]).await.unwrap()[0]
+                .headline
+                .ends_with(&format!("By {role:?}"));
+            assert_eq!(
+                edited,
+                role.is_some_and(|r| can(r, Permission::EditAny)),
+                "{role:?}: only editors change a story they did not write"
             );
         }
         assert_eq!(app.store.user(target.id).await.unwrap().role, Role::Author);
@@ -968,9 +1015,9 @@ engines!(
             .await
             .unwrap();
         for want in [
-            "Budget Hearing</td><td>scheduled",
-            "Council Votes At Night</a></td><td>published",
-            "Council Meets Late</td><td>draft",
+            "Budget Hearing</a></td><td>scheduled",
+            "Council Votes At Night</a> (<a href=\"/articles/council-votes-at-night\">on the site</a>)</td><td>published",
+            "Council Meets Late</a></td><td>draft",
         ] {
             assert!(list.contains(want), "{want} in {list}");
         }

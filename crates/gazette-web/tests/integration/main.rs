@@ -6,6 +6,7 @@ mod browser;
 mod cache;
 mod comments;
 mod edges;
+mod editor;
 mod reader;
 mod redirects;
 mod top;
