@@ -162,3 +162,150 @@ engines!(
         assert_eq!(seen["afterSignOut"], "/admin/sign-in");
     }
 );
+
+/// Runs `tests/browser/editor-e2e.mjs` with `args`; what it saw.
+async fn editor_e2e(bin: &str, args: Vec<String>) -> serde_json::Value {
+    let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/browser/editor-e2e.mjs");
+    let bin = bin.to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .args(args)
+            .env("E2E_CHROMIUM", bin)
+            .output()
+            .expect("node runs (npm ci --prefix tests/browser)")
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(seen.get("error").is_none(), "{seen:#}");
+    seen
+}
+
+engines!(
+    a_story_is_written_reviewed_scheduled_and_edited_in_the_browser,
+    |engine: Engine| async move {
+        let Some(bin) = chromium() else {
+            eprintln!("skipped: set E2E_CHROMIUM=/usr/bin/chromium to run the browser test");
+            return;
+        };
+        let clock = std::sync::Arc::new(gazette_core::ManualClock::new(jiff::Timestamp::now()));
+        let app = TestApp::build(
+            engine,
+            crate::util::test_config(),
+            gazette_core::CoreConfig::default(),
+            clock.clone(),
+        )
+        .await;
+        let password = "correct horse battery";
+        for (email, role) in [
+            ("cub@example.org", gazette_domain::Role::Contributor),
+            ("ed@example.org", gazette_domain::Role::Editor),
+            ("eve@example.org", gazette_domain::Role::Editor),
+        ] {
+            app.core
+                .add_user(None, email, "", role, password)
+                .await
+                .unwrap();
+        }
+        let at = app
+            .core
+            .now_zoned()
+            .checked_add(jiff::Span::new().hours(2))
+            .unwrap()
+            .datetime()
+            .strftime("%Y-%m-%dT%H:%M")
+            .to_string();
+        let seen = editor_e2e(
+            &bin,
+            vec!["write".into(), app.base.clone(), password.into(), at],
+        )
+        .await;
+        assert_eq!(seen["offersPublish"], 0, "a contributor is not offered it");
+        assert_eq!(seen["stateAfterSubmit"], "Awaiting review", "{seen:#}");
+        assert_eq!(seen["autosaveOffered"], true, "{seen:#}");
+        assert!(
+            seen["restoredBody"]
+                .as_str()
+                .unwrap()
+                .ends_with("Unsaved last line."),
+            "{seen:#}"
+        );
+        assert!(
+            seen["dashboardWaiting"]
+                .as_str()
+                .unwrap()
+                .contains("Night Train To Gyumri"),
+            "{seen:#}"
+        );
+        assert!(
+            seen["stateAfterSchedule"]
+                .as_str()
+                .unwrap()
+                .contains("Scheduled, goes live"),
+            "{seen:#}"
+        );
+        let story = "/articles/night-train-to-gyumri";
+        assert_eq!(app.get(story).await.status(), 404, "not before its time");
+        // Its time comes: the job announces it, the reader site shows it.
+        app.core.announce_due_stories(app.core.now()).await.unwrap();
+        clock.advance(jiff::SignedDuration::from_mins(121));
+        assert_eq!(
+            app.core.announce_due_stories(app.core.now()).await.unwrap(),
+            1
+        );
+        let edit = seen["editPath"].as_str().unwrap().to_owned();
+        let seen = editor_e2e(
+            &bin,
+            vec![
+                "live".into(),
+                app.base.clone(),
+                password.into(),
+                story.into(),
+                edit,
+            ],
+        )
+        .await;
+        assert_eq!(seen["readerStatus"], 200, "{seen:#}");
+        assert_eq!(seen["readerHeadline"], "Night Train To Gyumri");
+        assert!(
+            seen["readerBody"].as_str().unwrap().starts_with("GYUMRI"),
+            "{seen:#}"
+        );
+        assert_eq!(seen["guestHref"], 1, "a guest contributor made on the spot");
+        assert_eq!(seen["sourceHref"], 1, "the source credited and linked");
+        assert_eq!(seen["conflictStatus"], 409);
+        assert!(
+            seen["conflictText"]
+                .as_str()
+                .unwrap()
+                .contains("ed@example.org saved it"),
+            "{seen:#}"
+        );
+        assert!(
+            seen["bodyKept"]
+                .as_str()
+                .unwrap()
+                .contains("after a decade"),
+            "{seen:#}"
+        );
+        assert!(
+            seen["afterSecondSave"]
+                .as_str()
+                .unwrap()
+                .contains("Saved as revision 4"),
+            "{seen:#}"
+        );
+        let after = seen["readerAfter"].as_str().unwrap();
+        assert!(
+            after.contains("Night Train To Gyumri Is Back") && after.contains("after a decade"),
+            "both editors' changes, the second deliberately: {after}"
+        );
+    }
+);
