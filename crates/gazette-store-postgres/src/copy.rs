@@ -64,6 +64,10 @@ fn first_sql(table: CopyTable) -> &'static str {
             "SELECT week, rank::bigint, article_id, views FROM top_stories_frozen ORDER BY week, rank LIMIT $1"
         }
         CopyTable::Secrets => "SELECT name, value FROM secrets ORDER BY name LIMIT $1",
+        CopyTable::Media => {
+            "SELECT id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at FROM media ORDER BY id LIMIT $1"
+        }
+        CopyTable::MediaFiles => "SELECT name, bytes FROM media_files ORDER BY name LIMIT $1",
         CopyTable::Redirects => {
             "SELECT from_path, article_id, target FROM redirects ORDER BY from_path LIMIT $1"
         }
@@ -143,6 +147,12 @@ fn after_sql(table: CopyTable) -> &'static str {
         CopyTable::Secrets => {
             "SELECT name, value FROM secrets WHERE name > $2::text ORDER BY name LIMIT $1"
         }
+        CopyTable::Media => {
+            "SELECT id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at FROM media WHERE id > $2::bigint ORDER BY id LIMIT $1"
+        }
+        CopyTable::MediaFiles => {
+            "SELECT name, bytes FROM media_files WHERE name > $2::text ORDER BY name LIMIT $1"
+        }
         CopyTable::Sections => SECTIONS,
     }
 }
@@ -216,6 +226,12 @@ fn insert_sql(table: CopyTable) -> &'static str {
         CopyTable::Secrets => {
             "INSERT INTO secrets (name, value) SELECT name, value FROM json_populate_recordset(NULL::secrets, $1::json)"
         }
+        CopyTable::Media => {
+            "INSERT INTO media (id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at) SELECT id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at FROM json_populate_recordset(NULL::media, $1::json)"
+        }
+        CopyTable::MediaFiles => {
+            "INSERT INTO media_files (name, bytes) SELECT name, bytes FROM json_populate_recordset(NULL::media_files, $1::json)"
+        }
     }
 }
 
@@ -267,6 +283,8 @@ fn count_sql(table: CopyTable) -> &'static str {
         CopyTable::AuditLog => "SELECT COUNT(*) FROM audit_log",
         CopyTable::StoryRevisions => "SELECT COUNT(*) FROM story_revisions",
         CopyTable::Secrets => "SELECT COUNT(*) FROM secrets",
+        CopyTable::Media => "SELECT COUNT(*) FROM media",
+        CopyTable::MediaFiles => "SELECT COUNT(*) FROM media_files",
     }
 }
 
@@ -358,6 +376,7 @@ impl CopyStore for PgStore {
             "SELECT setval(pg_get_serial_sequence('comments', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM comments",
             "SELECT setval(pg_get_serial_sequence('users', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM users",
             "SELECT setval(pg_get_serial_sequence('audit_log', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM audit_log",
+            "SELECT setval(pg_get_serial_sequence('media', 'id'), GREATEST(COALESCE(MAX(id), 0), 1), MAX(id) IS NOT NULL) FROM media",
         ] {
             sqlx::query(sql).execute(&self.pool).await.map_err(db_err)?;
         }

@@ -9,6 +9,7 @@ mod articles;
 mod batch;
 mod comments;
 mod copy;
+mod media;
 mod newsroom;
 mod rankings;
 mod redirects;

@@ -573,3 +573,62 @@ impl RevisionRow {
         })
     }
 }
+
+/// A `media` row.
+#[derive(FromRow)]
+pub struct MediaRow {
+    id: i64,
+    key: String,
+    file_name: String,
+    ext: String,
+    width: i64,
+    height: i64,
+    alt: String,
+    caption: String,
+    credit: String,
+    widths: String,
+    uploaded_by: Option<i64>,
+    uploaded_at: i64,
+}
+
+/// The columns a [`MediaRow`] reads (a literal, for `concat!`).
+#[macro_export]
+macro_rules! media_columns {
+    () => {
+        "id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at"
+    };
+}
+
+/// A media item's widths as stored: `480,960,1600`.
+pub fn widths_text(widths: &[u32]) -> String {
+    widths
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl MediaRow {
+    pub fn into_media(self) -> StoreResult<gazette_domain::Media> {
+        let dim = |n: i64| u32::try_from(n).map_err(|e| corrupt("image size", e));
+        Ok(gazette_domain::Media {
+            id: gazette_domain::MediaId(self.id),
+            key: self.key,
+            file_name: self.file_name,
+            ext: self.ext,
+            width: dim(self.width)?,
+            height: dim(self.height)?,
+            alt: self.alt,
+            caption: self.caption,
+            credit: self.credit,
+            widths: self
+                .widths
+                .split(',')
+                .filter(|w| !w.is_empty())
+                .map(|w| w.parse().map_err(|e| corrupt("image widths", e)))
+                .collect::<StoreResult<_>>()?,
+            uploaded_by: self.uploaded_by.map(gazette_domain::UserId),
+            uploaded_at: ts(self.uploaded_at)?,
+        })
+    }
+}

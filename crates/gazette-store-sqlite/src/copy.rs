@@ -23,6 +23,20 @@ const SECRETS_FIRST: &str = "SELECT name, value FROM secrets ORDER BY name LIMIT
 const SECRETS_AFTER: &str =
     "SELECT name, value FROM secrets WHERE name > ?2 ORDER BY name LIMIT ?1";
 const SECRETS_INSERT: &str = "INSERT INTO secrets (name, value) VALUES (?1, ?2)";
+const FILES_FIRST: &str = "SELECT name, bytes FROM media_files ORDER BY name LIMIT ?1";
+const FILES_AFTER: &str =
+    "SELECT name, bytes FROM media_files WHERE name > ?2 ORDER BY name LIMIT ?1";
+const FILES_INSERT: &str = "INSERT INTO media_files (name, bytes) VALUES (?1, ?2)";
+
+/// The statements of a table read and written row by row: first page,
+/// next page, insert.
+fn bytes_sql(table: CopyTable) -> Option<(&'static str, &'static str, &'static str)> {
+    match table {
+        CopyTable::Secrets => Some((SECRETS_FIRST, SECRETS_AFTER, SECRETS_INSERT)),
+        CopyTable::MediaFiles => Some((FILES_FIRST, FILES_AFTER, FILES_INSERT)),
+        _ => None,
+    }
+}
 
 /// The first page of a table as one JSON array of rows, in key order.
 fn first_sql(table: CopyTable) -> &'static str {
@@ -84,8 +98,11 @@ fn first_sql(table: CopyTable) -> &'static str {
         CopyTable::StoryRevisions => {
             "SELECT json_group_array(json_array(article_id, number, state, saved_by, saved_at, content, newest) ORDER BY article_id, number) FROM (SELECT article_id, number, state, saved_by, saved_at, content, newest FROM story_revisions ORDER BY article_id, number LIMIT ?1)"
         }
-        CopyTable::Sections | CopyTable::Secrets => {
-            unreachable!("sections and secrets are read row by row")
+        CopyTable::Media => {
+            "SELECT json_group_array(json_array(id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at) ORDER BY id) FROM (SELECT id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at FROM media ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::Sections | CopyTable::Secrets | CopyTable::MediaFiles => {
+            unreachable!("sections, secrets and media files are read row by row")
         }
     }
 }
@@ -150,8 +167,11 @@ fn after_sql(table: CopyTable) -> &'static str {
         CopyTable::StoryRevisions => {
             "SELECT json_group_array(json_array(article_id, number, state, saved_by, saved_at, content, newest) ORDER BY article_id, number) FROM (SELECT article_id, number, state, saved_by, saved_at, content, newest FROM story_revisions WHERE (article_id, number) > (?2, ?3) ORDER BY article_id, number LIMIT ?1)"
         }
-        CopyTable::Sections | CopyTable::Secrets => {
-            unreachable!("sections and secrets are read row by row")
+        CopyTable::Media => {
+            "SELECT json_group_array(json_array(id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at) ORDER BY id) FROM (SELECT id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at FROM media WHERE id > ?2 ORDER BY id LIMIT ?1)"
+        }
+        CopyTable::Sections | CopyTable::Secrets | CopyTable::MediaFiles => {
+            unreachable!("sections, secrets and media files are read row by row")
         }
     }
 }
@@ -162,7 +182,9 @@ fn insert_sql(table: CopyTable) -> &'static str {
         CopyTable::PostingAccounts => {
             "INSERT INTO posting_accounts (id, slug, name) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1)"
         }
-        CopyTable::Secrets => unreachable!("secrets are written row by row"),
+        CopyTable::Secrets | CopyTable::MediaFiles => {
+            unreachable!("secrets and media files are written row by row")
+        }
         CopyTable::Sections => {
             "INSERT INTO sections (id, slug, name, parent_id) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)"
         }
@@ -217,6 +239,9 @@ fn insert_sql(table: CopyTable) -> &'static str {
         CopyTable::AuditLog => {
             "INSERT INTO audit_log (id, at, user_id, action, subject, detail) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1)"
         }
+        CopyTable::Media => {
+            "INSERT INTO media (id, key, file_name, ext, width, height, alt, caption, credit, widths, uploaded_by, uploaded_at) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11 FROM json_each(?1)"
+        }
         CopyTable::StoryRevisions => {
             "INSERT INTO story_revisions (article_id, number, state, saved_by, saved_at, content, newest) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6 FROM json_each(?1)"
         }
@@ -246,6 +271,8 @@ fn count_sql(table: CopyTable) -> &'static str {
         CopyTable::Users => "SELECT COUNT(*) FROM users",
         CopyTable::AuditLog => "SELECT COUNT(*) FROM audit_log",
         CopyTable::StoryRevisions => "SELECT COUNT(*) FROM story_revisions",
+        CopyTable::Media => "SELECT COUNT(*) FROM media",
+        CopyTable::MediaFiles => "SELECT COUNT(*) FROM media_files",
     }
 }
 
@@ -334,19 +361,18 @@ impl CopyStore for SqliteStore {
             // Sections come whole, in the first page.
             (CopyTable::Sections, Some(_)) => return Ok(Vec::new()),
             (CopyTable::Sections, None) => sqlx::query(SECTIONS).fetch_all(&self.pool).await,
-            (CopyTable::Secrets, None) => {
-                sqlx::query(SECRETS_FIRST)
+            (t, None) if bytes_sql(t).is_some() => {
+                let (first, _, _) = bytes_sql(t).expect("a byte table");
+                sqlx::query(first)
                     .bind(i64::from(limit))
                     .fetch_all(&self.pool)
                     .await
             }
-            (CopyTable::Secrets, Some(last)) => {
-                bind_all(
-                    sqlx::query(SECRETS_AFTER).bind(i64::from(limit)),
-                    &last[..1],
-                )
-                .fetch_all(&self.pool)
-                .await
+            (t, Some(last)) if bytes_sql(t).is_some() => {
+                let (_, after, _) = bytes_sql(t).expect("a byte table");
+                bind_all(sqlx::query(after).bind(i64::from(limit)), &last[..1])
+                    .fetch_all(&self.pool)
+                    .await
             }
             (_, after) => {
                 let q = match after {
@@ -391,9 +417,9 @@ impl CopyStore for SqliteStore {
             return Ok(());
         }
         let mut tx = self.write().await?;
-        if table == CopyTable::Secrets {
+        if let Some((_, _, insert)) = bytes_sql(table) {
             for row in rows {
-                bind_all(sqlx::query(SECRETS_INSERT), row)
+                bind_all(sqlx::query(insert), row)
                     .execute(&mut *tx)
                     .await
                     .map_err(db_err)?;

@@ -12,6 +12,7 @@ mod accounts;
 mod articles;
 mod comments;
 mod copy;
+mod media;
 mod newsroom;
 mod rankings;
 mod redirects;

@@ -29,10 +29,12 @@ pub enum CopyTable {
     Users,
     AuditLog,
     StoryRevisions,
+    Media,
+    MediaFiles,
 }
 
 impl CopyTable {
-    pub const ALL: [CopyTable; 21] = [
+    pub const ALL: [CopyTable; 23] = [
         CopyTable::PostingAccounts,
         CopyTable::Sections,
         CopyTable::Contributors,
@@ -54,6 +56,8 @@ impl CopyTable {
         CopyTable::Users,
         CopyTable::AuditLog,
         CopyTable::StoryRevisions,
+        CopyTable::Media,
+        CopyTable::MediaFiles,
     ];
 
     /// The table's name in both engines.
@@ -80,6 +84,8 @@ impl CopyTable {
             CopyTable::Users => "users",
             CopyTable::AuditLog => "audit_log",
             CopyTable::StoryRevisions => "story_revisions",
+            CopyTable::Media => "media",
+            CopyTable::MediaFiles => "media_files",
         }
     }
 
@@ -98,7 +104,9 @@ impl CopyTable {
             | CopyTable::Secrets
             | CopyTable::Redirects
             | CopyTable::Users
-            | CopyTable::AuditLog => 1,
+            | CopyTable::AuditLog
+            | CopyTable::Media
+            | CopyTable::MediaFiles => 1,
             CopyTable::ArticleSections
             | CopyTable::ArticleContributors
             | CopyTable::ArticleSources
@@ -124,6 +132,21 @@ impl CopyTable {
                 "created_at",
             ],
             CopyTable::AuditLog => &["id", "at", "user_id", "action", "subject", "detail"],
+            CopyTable::Media => &[
+                "id",
+                "key",
+                "file_name",
+                "ext",
+                "width",
+                "height",
+                "alt",
+                "caption",
+                "credit",
+                "widths",
+                "uploaded_by",
+                "uploaded_at",
+            ],
+            CopyTable::MediaFiles => &["name", "bytes"],
             CopyTable::StoryRevisions => &[
                 "article_id",
                 "number",

@@ -3,6 +3,7 @@
 //! [`Store`] is one supertrait over the areas a newsroom keeps:
 //! [`ArticleStore`] (articles, listings and what they are filed under),
 //! [`RevisionStore`] (every save of a story written in the admin),
+//! [`MediaStore`] (the media library, and image files kept in the database),
 //! [`ViewStore`] (counted views), [`RankingStore`] (what weekly rankings
 //! read and the frozen rankings of ended weeks), [`CommentStore`],
 //! [`NewsroomStore`] (shared secrets, job leases and the change feed that
@@ -18,6 +19,7 @@ mod accounts;
 mod articles;
 mod comments;
 mod copy;
+mod media;
 mod newsroom;
 mod rankings;
 mod redirects;
@@ -37,6 +39,7 @@ pub use articles::{
 };
 pub use comments::{CommentStore, ImportedComment};
 pub use copy::{CopyRow, CopyStore, CopyTable, CopyValue};
+pub use media::MediaStore;
 pub use newsroom::{Change, ChangeEvent, ChangeListener, NewsroomStore};
 pub use rankings::{RankingCandidate, RankingStore, TOP_STORIES_WEEKS, WeekWindow};
 pub use redirects::{Redirect, RedirectStore, RedirectTarget, Resolved};
@@ -101,6 +104,7 @@ pub trait Store:
     + RedirectStore
     + AccountStore
     + RevisionStore
+    + MediaStore
 {
     /// The engine's name, for logs and `gazette store copy`: `sqlite` or
     /// `postgres`.

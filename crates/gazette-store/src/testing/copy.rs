@@ -115,6 +115,27 @@ async fn fill(store: &dyn Store) {
             .await
             .unwrap();
     }
+    // An image and one of its files (bytes that JSON could not carry).
+    store
+        .add_media(&gazette_domain::NewMedia {
+            key: "0123456789abcdef0123".into(),
+            file_name: "harbour.jpg".into(),
+            ext: "jpg".into(),
+            width: 960,
+            height: 640,
+            alt: "The harbour at dawn".into(),
+            caption: "Dawn".into(),
+            credit: "Courier photo".into(),
+            widths: vec![480, 960],
+            uploaded_by: Some(gazette_domain::UserId(1)),
+            uploaded_at: now(),
+        })
+        .await
+        .unwrap();
+    store
+        .put_media_file("0123456789abcdef0123-480.webp", &[0, 159, 255, b'R', 0])
+        .await
+        .unwrap();
     // A story's revisions.
     let story = store.article_by_slug("harbour-story", now()).await.unwrap();
     let input = sample("a", "Harbour Story", at(2025, 11, 24, 9));

@@ -15,6 +15,7 @@ mod articles;
 mod comments;
 mod concurrency;
 mod copy;
+mod media;
 mod newsroom;
 mod rankings;
 mod revisions;
@@ -71,10 +72,11 @@ pub enum Area {
     Concurrency,
     Accounts,
     Revisions,
+    Media,
 }
 
 impl Area {
-    pub const ALL: [Area; 9] = [
+    pub const ALL: [Area; 10] = [
         Area::Articles,
         Area::Views,
         Area::Rankings,
@@ -84,6 +86,7 @@ impl Area {
         Area::Concurrency,
         Area::Accounts,
         Area::Revisions,
+        Area::Media,
     ];
 }
 
@@ -121,6 +124,7 @@ pub fn checks() -> Vec<Check> {
     all.extend(concurrency::checks());
     all.extend(accounts::checks());
     all.extend(revisions::checks());
+    all.extend(media::checks());
     all
 }
 
@@ -187,7 +191,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@areas $fresh;
             articles Articles, views Views, rankings Rankings, comments Comments,
             newsroom Newsroom, copy Copy, concurrency Concurrency, accounts Accounts,
-            revisions Revisions);
+            revisions Revisions, media Media);
     };
     (@areas $fresh:expr; $($test:ident $area:ident),*) => {
         $(
