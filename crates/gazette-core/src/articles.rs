@@ -18,7 +18,9 @@ use gazette_domain::ArticleInput;
 /// no event handlers, no `javascript:` URLs, no inline styles).
 static BODY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
-    b.add_tags(["figure", "figcaption"])
+    b.add_tags(["figure", "figcaption", "picture", "source"])
+        .add_tag_attributes("img", ["srcset", "sizes", "loading", "decoding"])
+        .add_tag_attributes("source", ["srcset", "sizes", "type"])
         .link_rel(Some("noopener noreferrer"));
     b
 });
@@ -93,6 +95,10 @@ mod tests {
     #[case(
         "<figure><img src=\"/a.png\" alt=\"A\"><figcaption>Cap</figcaption></figure>",
         "<figure><img src=\"/a.png\" alt=\"A\"><figcaption>Cap</figcaption></figure>"
+    )]
+    #[case(
+        "<picture><source type=\"image/webp\" srcset=\"/images/a-480.webp 480w\" onerror=\"x()\"><img src=\"/images/a-480.jpg\" srcset=\"/images/a-480.jpg 480w\" sizes=\"100vw\" alt=\"A\" loading=\"lazy\" decoding=\"async\"></picture>",
+        "<picture><source type=\"image/webp\" srcset=\"/images/a-480.webp 480w\"><img src=\"/images/a-480.jpg\" srcset=\"/images/a-480.jpg 480w\" sizes=\"100vw\" alt=\"A\" loading=\"lazy\" decoding=\"async\"></picture>"
     )]
     fn bodies_are_made_safe(#[case] html: &str, #[case] want: &str) {
         assert_eq!(sanitize_body(html), want);

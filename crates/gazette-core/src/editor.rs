@@ -59,6 +59,9 @@ pub struct StoryDraft {
     /// Wire or partner sources credited in the dateline.
     pub sources: Vec<String>,
     pub credit: String,
+    /// The lead image: an item of the media library, shown above the body
+    /// with its alt text, caption and credit.
+    pub image: Option<i64>,
 }
 
 impl StoryDraft {
@@ -76,6 +79,7 @@ impl StoryDraft {
             dateline_place: article.dateline.place.clone().unwrap_or_default(),
             sources: names(article.dateline.sources.iter().map(|s| &s.name).collect()),
             credit: article.credit.clone().unwrap_or_default(),
+            image: None,
         }
     }
 
@@ -257,7 +261,9 @@ pub struct DiffLine {
 pub fn diff(old: &StoryDraft, new: &StoryDraft) -> Vec<FieldDiff> {
     use similar::{ChangeTag, TextDiff};
     let join = |v: &[String]| v.join(", ");
-    let fields: [(&'static str, String, String); 9] = [
+    let image = |i: Option<i64>| i.map(|n| format!("image {n}")).unwrap_or_default();
+    let fields: [(&'static str, String, String); 10] = [
+        ("image", image(old.image), image(new.image)),
         ("headline", old.headline.clone(), new.headline.clone()),
         ("standfirst", old.standfirst.clone(), new.standfirst.clone()),
         ("body", old.body.clone(), new.body.clone()),
@@ -303,6 +309,22 @@ pub fn diff(old: &StoryDraft, new: &StoryDraft) -> Vec<FieldDiff> {
 }
 
 impl crate::Core {
+    /// The body a draft becomes: its lead image's figure, then its text.
+    async fn draft_body(&self, draft: &StoryDraft) -> Result<String, EditorError> {
+        let body = draft.body_html();
+        match draft.image {
+            None => Ok(body),
+            Some(id) => match self.store.media(gazette_domain::MediaId(id)).await {
+                Ok(m) => Ok(crate::media::figure_html(&m) + &body),
+                Err(StoreError::NotFound) => Err(field(
+                    "image",
+                    format!("there is no image {id} in the media library"),
+                )),
+                Err(e) => Err(e.into()),
+            },
+        }
+    }
+
     /// Saves a new story written by `by`.
     pub async fn create_story(
         &self,
@@ -416,7 +438,7 @@ impl crate::Core {
         let kept_sources = std::mem::take(&mut input.sources);
         input.headline = draft.headline.trim().to_owned();
         input.standfirst = Some(draft.standfirst.trim().to_owned()).filter(|s| !s.is_empty());
-        input.body_html = draft.body_html();
+        input.body_html = self.draft_body(draft).await?;
         input.sections = draft.sections.clone();
         input.tags = draft.tags.clone();
         input.contributors = draft.contributors.clone();
@@ -641,7 +663,7 @@ impl crate::Core {
             },
             headline: draft.headline.trim().to_owned(),
             standfirst: Some(draft.standfirst.trim().to_owned()).filter(|s| !s.is_empty()),
-            body_html: crate::articles::sanitize_body(&draft.body_html()),
+            body_html: crate::articles::sanitize_body(&self.draft_body(draft).await?),
             language: self.newsroom.language.clone(),
             status: ArticleStatus::Draft,
             kind: base.as_ref().map(|a| a.kind).unwrap_or_default(),

@@ -16,6 +16,7 @@ pub mod comments;
 pub mod copy;
 pub mod editor;
 pub mod jobs;
+pub mod media;
 pub mod rankings;
 pub mod search;
 pub mod views;
@@ -57,6 +58,8 @@ pub struct CoreConfig {
     pub lease_ttl: SignedDuration,
     /// This node's name, unique among the nodes of a newsroom.
     pub node: String,
+    /// Where uploaded images' files are kept.
+    pub media: media::MediaStorage,
 }
 
 impl Default for CoreConfig {
@@ -68,6 +71,7 @@ impl Default for CoreConfig {
             job_interval: Duration::from_secs(10),
             lease_ttl: SignedDuration::from_secs(30),
             node: new_node_name(),
+            media: media::MediaStorage::Database,
         }
     }
 }
@@ -107,6 +111,8 @@ pub struct Core {
     heads: articles::Heads,
     /// This node's search index, once attached.
     search: std::sync::OnceLock<Arc<gazette_search::SearchIndex>>,
+    /// Where uploaded images' files are kept.
+    media_files: Arc<dyn media::MediaFiles>,
 }
 
 /// How long a listing's count is trusted (changes clear it at once).
@@ -124,7 +130,12 @@ impl Core {
         let candidate: [u8; 32] = rand::rng().random();
         let site_secret = store.secret(SITE_SECRET, &candidate).await?;
         let (changes, _) = broadcast::channel(1024);
+        let media_files: Arc<dyn media::MediaFiles> = match &config.media {
+            media::MediaStorage::Folder(dir) => Arc::new(media::FolderFiles(dir.clone())),
+            media::MediaStorage::Database => Arc::new(media::StoreFiles(store.clone())),
+        };
         Ok(Arc::new(Core {
+            media_files,
             views: views::ViewCounter::new(
                 newsroom.time_zone.clone(),
                 config.views.clone(),

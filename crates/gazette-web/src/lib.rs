@@ -52,7 +52,14 @@ const BODY_LIMIT_BYTES: usize = 64 * 1024;
 /// Every route of the reader site, with the middleware every response
 /// goes through.
 pub fn router(state: AppState) -> Router {
-    let mut routes = routes();
+    // Every route takes small bodies, but image uploads.
+    let mut routes = routes()
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .merge(
+            admin::upload_routes()
+                .layer(DefaultBodyLimit::max(admin::UPLOAD_BODY_LIMIT))
+                .layer(RequestBodyLimitLayer::new(admin::UPLOAD_BODY_LIMIT)),
+        );
     // Files brought in from an imported site's uploads.
     if let Some(dir) = &state.config.media_dir {
         routes = routes.nest_service(
@@ -146,12 +153,13 @@ fn routes() -> Router<AppState> {
         .route(route::STATIC, get(pages::assets::file))
         .route(route::HEALTH, get(pages::assets::health))
         .merge(admin::routes())
+        .route(route::IMAGE, get(admin::image))
         .fallback(pages::redirects::fallback)
 }
 
 /// The middleware, from the outside in: the page cache (a page rendered a
 /// moment ago is answered before anything else runs), tracing, a time
-/// limit, a body limit, the security headers (kept with cached pages),
+/// limit (the body limits sit on the routes, see [`router`]), the security headers (kept with cached pages),
 /// the error pages, and panics made into 500s.
 fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
     routes
@@ -163,7 +171,6 @@ fn with_middleware(routes: Router<AppState>, state: AppState) -> Router {
             error::render_error_pages,
         ))
         .layer(middleware::from_fn(security::headers))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

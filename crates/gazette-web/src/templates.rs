@@ -36,6 +36,7 @@ const BUILTIN: &[(&str, &str)] = builtin![
     "admin/stories.html",
     "admin/story_edit.html",
     "admin/revisions.html",
+    "admin/media.html",
     "admin/users.html",
     "admin/account.html",
     "admin/audit.html",

@@ -47,6 +47,8 @@ pub mod route {
     pub const STATIC: &str = "/static/{file}";
     /// Files brought in from an imported site (`/media/2021/03/a.png`).
     pub const MEDIA: &str = "/media";
+    /// One size of an uploaded image.
+    pub const IMAGE: &str = "/images/{file}";
     pub const HEALTH: &str = "/healthz";
     pub const API_TOP: &str = "/api/top";
     pub const API_TOP_WEEK: &str = "/api/top/{week}";

@@ -48,6 +48,9 @@ pub struct Config {
     pub search_dir: Option<PathBuf>,
     /// Feeds carry each story's whole text (`true`) or its standfirst.
     pub feeds_full_text: bool,
+    /// Where uploaded images' files are kept: `folder` (`DATA_DIR/images`,
+    /// one node) or `database` (every node over the database serves them).
+    pub media_storage: MediaStorageChoice,
     pub newsroom: NewsroomConfig,
     pub views: ViewsConfig,
     pub comments: CommentsConfig,
@@ -80,6 +83,14 @@ impl Default for ServerConfig {
             threads: 0,
         }
     }
+}
+
+/// Where uploaded images' files are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaStorageChoice {
+    Folder,
+    Database,
 }
 
 /// Background jobs that one node at a time runs (freezing weeks,
@@ -188,6 +199,7 @@ impl Default for Config {
             page_cache_ms: 5000,
             search_dir: None,
             feeds_full_text: true,
+            media_storage: MediaStorageChoice::Folder,
             newsroom: NewsroomConfig::default(),
             views: ViewsConfig::default(),
             comments: CommentsConfig::default(),
@@ -493,6 +505,12 @@ impl Config {
             flush_interval: std::time::Duration::from_millis(self.views.flush_interval_ms),
             job_interval: std::time::Duration::from_secs(self.jobs.interval_seconds),
             lease_ttl: jiff::SignedDuration::from_secs(self.jobs.lease_seconds as i64),
+            media: match self.media_storage {
+                MediaStorageChoice::Folder => {
+                    gazette_core::media::MediaStorage::Folder(self.data_dir.join("images"))
+                }
+                MediaStorageChoice::Database => gazette_core::media::MediaStorage::Database,
+            },
             ..gazette_core::CoreConfig::default()
         })
     }

@@ -64,7 +64,7 @@ async fn the_same_file_is_one_item_and_the_library_is_searched(ctx: &Ctx) {
         .media_library(Some("FERRY"), Page::new(1, 10))
         .await
         .unwrap();
-    assert_eq!(found, [a.clone()]);
+    assert_eq!(found, std::slice::from_ref(&a));
     // `%` is a character, not a wildcard.
     let pct = store
         .media_library(Some("100%"), Page::new(1, 10))

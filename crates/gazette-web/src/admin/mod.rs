@@ -12,8 +12,11 @@
 //!   ask [`Admin::require`], and the core checks again.
 
 mod chart;
+mod media;
 mod pages;
 mod stories;
+
+pub use media::{UPLOAD_BODY_LIMIT, image};
 
 use axum::{
     Router,
@@ -44,6 +47,7 @@ pub mod route {
     pub const REVISIONS: &str = "/admin/stories/{id}/revisions";
     pub const RESTORE: &str = "/admin/stories/{id}/revisions/{number}/restore";
     pub const PREVIEW: &str = "/admin/stories/preview";
+    pub const MEDIA: &str = "/admin/media";
     pub const USERS: &str = "/admin/users";
     pub const USER_ROLE: &str = "/admin/users/{id}/role";
     pub const ACCOUNT: &str = "/admin/account";
@@ -52,6 +56,11 @@ pub mod route {
     pub const TOKENS: &str = "/admin/account/tokens";
     pub const TOKEN_REVOKE: &str = "/admin/account/tokens/{id}/revoke";
     pub const AUDIT: &str = "/admin/audit";
+}
+
+/// The upload route, apart: it alone takes large bodies.
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route(route::MEDIA, get(media::library).post(media::upload))
 }
 
 pub fn routes() -> Router<AppState> {

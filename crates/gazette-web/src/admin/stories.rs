@@ -40,6 +40,8 @@ pub struct StoryForm {
     dateline_place: String,
     sources: String,
     credit: String,
+    /// The lead image's number in the media library, or empty.
+    image: String,
     /// `draft`, `review`, `publish`, `schedule`, `withdraw` or `keep`.
     action: String,
     /// `YYYY-MM-DDTHH:MM` on the newsroom's clock.
@@ -65,6 +67,7 @@ impl StoryForm {
             dateline_place: d.dateline_place.clone(),
             sources: d.sources.join(", "),
             credit: d.credit.clone(),
+            image: d.image.map(|i| i.to_string()).unwrap_or_default(),
             action: action.into(),
             publish_at: String::new(),
             revision,
@@ -111,6 +114,13 @@ impl StoryForm {
             dateline_place: self.dateline_place.chars().take(120).collect(),
             sources: list(&self.sources, "sources")?,
             credit: self.credit.chars().take(300).collect(),
+            image: match self.image.trim() {
+                "" => None,
+                n => Some(n.parse().ok().filter(|n: &i64| *n > 0).ok_or((
+                    "image",
+                    "give the image's number from the media library, or leave it empty".to_owned(),
+                ))?),
+            },
         };
         Ok((draft, action))
     }

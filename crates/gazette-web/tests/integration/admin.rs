@@ -284,6 +284,12 @@ engines!(
                 },
                 Route {
                     method: "GET",
+                    path: "/admin/media?q=market&page=2".into(),
+                    needs: Permission::WriteDrafts,
+                    form: vec![],
+                },
+                Route {
+                    method: "GET",
                     path: "/admin/stories/new".into(),
                     needs: Permission::WriteDrafts,
                     form: vec![],

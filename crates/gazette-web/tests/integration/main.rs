@@ -7,6 +7,7 @@ mod cache;
 mod comments;
 mod edges;
 mod editor;
+mod media;
 mod reader;
 mod redirects;
 mod top;
