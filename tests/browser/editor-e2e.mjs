@@ -1,9 +1,10 @@
 // Drives the story editor in headless Chromium, in two phases around a
 // clock the Rust test moves (so "on time" needs no waiting):
 //
-//   node editor-e2e.mjs write BASE PASSWORD PUBLISH_AT
-//     a contributor writes a story with a new guest contributor and a
-//     dateline with a source, submits it for review; the tab is closed
+//   node editor-e2e.mjs write BASE PASSWORD PUBLISH_AT IMAGE_FILE
+//     a contributor uploads a photo to the media library, writes a story
+//     with it, a new guest contributor and a dateline with a source,
+//     submits it for review; the tab is closed
 //     with unsaved typing and the editor offers it back; an editor finds
 //     the story on the dashboard and schedules it for PUBLISH_AT.
 //   node editor-e2e.mjs live BASE PASSWORD STORY_PATH EDIT_PATH
@@ -46,15 +47,23 @@ async function signIn(email, next) {
 const seen = {};
 try {
   if (phase === "write") {
-    const [publishAt] = rest;
-    const cub = await signIn("cub@example.org", "/admin/stories/new");
+    const [publishAt, imageFile] = rest;
+    const cub = await signIn("cub@example.org", "/admin/media");
     let p = cub.page;
+    await p.setInputFiles("#m-file", imageFile);
+    await p.fill("#m-alt", "The night train at Gyumri station");
+    await p.fill("#m-caption", "The train at dawn");
+    await Promise.all([p.waitForURL(/uploaded=/), p.click("main button:has-text('Upload')")]);
+    const imageNumber = new URL(p.url()).searchParams.get("uploaded");
+    seen.uploadNotice = await text(p, ".notice");
+    await p.goto(base + "/admin/stories/new");
     seen.offersPublish = await p.locator("#st-publish").count();
     await p.fill("#st-headline", "Night Train To Gyumri");
     await p.fill("#st-body", "The night train *returns* after ten years.\n\nTickets go on sale on Monday.");
     await p.fill("#st-contributors", "Hasmik Browser");
     await p.fill("#st-sections", "Travel");
     await p.fill("#st-place", "Gyumri");
+    await p.fill("#st-image", imageNumber);
     await p.fill("#st-sources", "Armenpress");
     await p.check("#st-review");
     await Promise.all([p.waitForURL(/saved=1/), p.click("text=Save the story")]);
@@ -88,6 +97,11 @@ try {
     seen.readerBody = await text(reader, ".body");
     seen.guestHref = await reader.locator("a[href='/contributors/hasmik-browser']").count();
     seen.sourceHref = await reader.locator("a[href='/sources/armenpress']").count();
+    const img = reader.locator("article picture img");
+    seen.imageAlt = await img.getAttribute("alt");
+    // The browser chose a size from the srcset, and it loaded.
+    seen.imageLoaded = await img.evaluate((el) => el.complete && el.naturalWidth > 0);
+    seen.imageSrc = await img.evaluate((el) => new URL(el.currentSrc).pathname);
     // Two editors open the same revision.
     const ed = await signIn("ed@example.org", editPath);
     const eve = await signIn("eve@example.org", editPath);

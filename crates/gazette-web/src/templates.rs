@@ -37,6 +37,7 @@ const BUILTIN: &[(&str, &str)] = builtin![
     "admin/story_edit.html",
     "admin/revisions.html",
     "admin/media.html",
+    "admin/views_chart.html",
     "admin/users.html",
     "admin/account.html",
     "admin/audit.html",

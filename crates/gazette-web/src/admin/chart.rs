@@ -58,6 +58,38 @@ pub fn views_svg(days: &[(Date, u64)]) -> Result<String, String> {
     Ok(svg)
 }
 
+/// Views per day for the last 30 days on the newsroom's clock, site-wide
+/// (`None`) or of one story: the chart, the total and the numbers, as the
+/// `partials`' views section shows them.
+pub async fn last_30_days(
+    core: &gazette_core::Core,
+    story: Option<gazette_domain::ArticleId>,
+) -> Result<minijinja::Value, crate::AppError> {
+    use crate::AppError;
+    let today = core.now_zoned().date();
+    let from = today
+        .checked_sub(jiff::Span::new().days(29))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let counts = match story {
+        None => core.store.site_daily_views(from, today).await?,
+        Some(id) => core.store.daily_views(id, from, today).await?,
+    };
+    let days = every_day(&counts, from, today);
+    let chart = views_svg(&days).map_err(AppError::Internal)?;
+    let total: u64 = days.iter().map(|d| d.1).sum();
+    let per_day: Vec<_> = days
+        .iter()
+        .map(|(d, n)| minijinja::context! { day => d.to_string(), views => n })
+        .collect();
+    Ok(minijinja::context! {
+        chart,
+        total,
+        per_day,
+        from => from.to_string(),
+        to => today.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

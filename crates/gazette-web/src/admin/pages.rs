@@ -240,19 +240,7 @@ pub async fn dashboard(State(state): State<AppState>, admin: Admin) -> Result<Re
         .comments_with_status(CommentStatus::Pending, Page::new(1, 100))
         .await?
         .len();
-    // Views per day, the last 30 days on the newsroom's clock.
-    let today = core.now_zoned().date();
-    let from = today
-        .checked_sub(jiff::Span::new().days(29))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let counts = core.store.site_daily_views(from, today).await?;
-    let days = super::chart::every_day(&counts, from, today);
-    let chart = super::chart::views_svg(&days).map_err(AppError::Internal)?;
-    let total: u64 = days.iter().map(|d| d.1).sum();
-    let per_day: Vec<_> = days
-        .iter()
-        .map(|(d, n)| context! { day => d.to_string(), views => n })
-        .collect();
+    let views = super::chart::last_30_days(core, None).await?;
     let top: Vec<_> = top
         .iter()
         .map(|t| {
@@ -300,11 +288,7 @@ pub async fn dashboard(State(state): State<AppState>, admin: Admin) -> Result<Re
             top,
             pending,
             pending_more => pending >= 100,
-            chart,
-            total,
-            per_day,
-            from => from.to_string(),
-            to => today.to_string(),
+            views,
         },
     )
 }

@@ -136,7 +136,7 @@ struct Extras {
     saved: Option<u32>,
 }
 
-fn editor_page(
+async fn editor_page(
     state: &AppState,
     admin: &Admin,
     story: Option<&EditedStory>,
@@ -167,6 +167,13 @@ fn editor_page(
                 .flatten(),
         }
     });
+    // How a story that has been live is read: its views per day.
+    let views = match story {
+        Some(s) if s.article.published_at.is_some() && s.state != WorkflowState::Draft => {
+            Some(super::chart::last_30_days(&state.core, Some(s.article.id)).await?)
+        }
+        _ => None,
+    };
     let title = match story {
         Some(s) => format!("Edit: {}", s.article.headline),
         None => "New story".to_owned(),
@@ -187,6 +194,7 @@ fn editor_page(
                 error_field,
                 error,
                 conflict => extras.conflict,
+                views,
                 saved => extras.saved,
                 may_publish,
                 time_zone => state.core.newsroom.time_zone.iana_name().unwrap_or("UTC"),
@@ -239,6 +247,7 @@ pub async fn new_story(State(state): State<AppState>, admin: Admin) -> Result<Re
         Extras::default(),
         StatusCode::OK,
     )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -265,7 +274,7 @@ pub async fn edit_story(
         saved: q.saved.filter(|n| *n == story.revision),
         ..Default::default()
     };
-    editor_page(&state, &admin, Some(&story), &form, extras, StatusCode::OK)
+    editor_page(&state, &admin, Some(&story), &form, extras, StatusCode::OK).await
 }
 
 /// Contributors and authors open their own stories only; editors any.
@@ -334,7 +343,8 @@ async fn save(
                 &form,
                 extras,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            )
+            .await;
         }
     };
     let base = if id.is_some() { form.revision } else { 0 };
@@ -350,17 +360,20 @@ async fn save(
             saved.revision
         ))
         .into_response()),
-        Err(EditorError::Field { field, message }) => editor_page(
-            &state,
-            &admin,
-            story.as_ref(),
-            &form,
-            Extras {
-                error: Some((field, message)),
-                ..Default::default()
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(EditorError::Field { field, message }) => {
+            editor_page(
+                &state,
+                &admin,
+                story.as_ref(),
+                &form,
+                Extras {
+                    error: Some((field, message)),
+                    ..Default::default()
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
         Err(EditorError::Conflict { latest }) => {
             // Shown: what the other person saved against what this
             // writer sent. Saving again (from the newer revision) keeps
@@ -387,6 +400,7 @@ async fn save(
                 },
                 StatusCode::CONFLICT,
             )
+            .await
         }
         Err(e) => Err(editor_error(e)),
     }

@@ -222,11 +222,32 @@ engines!(
             .datetime()
             .strftime("%Y-%m-%dT%H:%M")
             .to_string();
+        // A photo to upload, written where Chromium can pick it.
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("train.png");
+        image::RgbImage::from_fn(1000, 600, |x, y| {
+            image::Rgb([(x % 251) as u8, (y % 241) as u8, 120])
+        })
+        .save(&photo)
+        .unwrap();
         let seen = editor_e2e(
             &bin,
-            vec!["write".into(), app.base.clone(), password.into(), at],
+            vec![
+                "write".into(),
+                app.base.clone(),
+                password.into(),
+                at,
+                photo.display().to_string(),
+            ],
         )
         .await;
+        assert!(
+            seen["uploadNotice"]
+                .as_str()
+                .unwrap()
+                .contains("Uploaded as image 1"),
+            "{seen:#}"
+        );
         assert_eq!(seen["offersPublish"], 0, "a contributor is not offered it");
         assert_eq!(seen["stateAfterSubmit"], "Awaiting review", "{seen:#}");
         assert_eq!(seen["autosaveOffered"], true, "{seen:#}");
@@ -280,6 +301,12 @@ engines!(
         );
         assert_eq!(seen["guestHref"], 1, "a guest contributor made on the spot");
         assert_eq!(seen["sourceHref"], 1, "the source credited and linked");
+        assert_eq!(seen["imageAlt"], "The night train at Gyumri station");
+        assert_eq!(seen["imageLoaded"], true, "{seen:#}");
+        assert!(
+            seen["imageSrc"].as_str().unwrap().ends_with(".webp"),
+            "the browser took a WebP size: {seen:#}"
+        );
         assert_eq!(seen["conflictStatus"], 409);
         assert!(
             seen["conflictText"]

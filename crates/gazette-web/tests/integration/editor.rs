@@ -217,6 +217,15 @@ engines!(
         let first_published = app.store.articles_by_ids(&[id]).await.unwrap()[0]
             .published_at
             .clone();
+        // Two readers: the story's page in the editor charts its views.
+        for ip in ["198.51.100.7", "198.51.100.8"] {
+            assert_eq!(app.hit(id, ip, crate::util::FIREFOX).await, 202);
+        }
+        app.core.flush_views().await.unwrap();
+        let with_chart = page(&app, &ed, &path).await.1;
+        assert!(with_chart.contains("How it is read"), "{with_chart}");
+        assert!(with_chart.contains("2 counted views from"), "{with_chart}");
+        assert!(with_chart.contains("<svg"), "{with_chart}");
         // Both open revision 1.
         let a = page(&app, &ed, &path).await.1;
         let b = page(&app, &eve, &path).await.1;
