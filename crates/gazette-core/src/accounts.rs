@@ -403,6 +403,37 @@ impl crate::Core {
         Ok(after)
     }
 
+    /// Links an account to a byline (a contributor, made when new), or
+    /// unlinks it when `name` is empty. New stories by the account start
+    /// with that byline.
+    pub async fn set_byline(
+        &self,
+        by: &User,
+        id: UserId,
+        name: &str,
+    ) -> Result<User, AccountError> {
+        if !can(by.role, Permission::ManageAccounts) {
+            return Err(AccountError::Forbidden(by.role));
+        }
+        let name = name.trim();
+        if name.chars().count() > 120 {
+            return Err(AccountError::Password("a byline of at most 120 characters"));
+        }
+        let user = self
+            .store
+            .set_user_contributor(id, Some(name).filter(|n| !n.is_empty()))
+            .await?;
+        self.audit(
+            Some(by),
+            "user.byline",
+            &format!("user {}", user.email),
+            if name.is_empty() { "none" } else { name },
+        )
+        .await;
+        self.apply_change(gazette_store::Change::Everything).await;
+        Ok(user)
+    }
+
     /// A new API token for `user`, acting with their role: the token is
     /// returned once and only its hash kept.
     pub async fn create_api_token(

@@ -117,6 +117,65 @@ impl AccountStore for PgStore {
         row.into_user()
     }
 
+    async fn set_user_contributor(&self, id: UserId, name: Option<&str>) -> StoreResult<User> {
+        let mut tx = self.write().await?;
+        let contributor: Option<i64> = match name {
+            None => None,
+            Some(name) => {
+                let slug = gazette_domain::Slug::from_text(name)?;
+                sqlx::query(
+                    "INSERT INTO contributors (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING",
+                )
+                .bind(slug.as_str())
+                .bind(name.trim())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+                Some(
+                    sqlx::query_scalar("SELECT id FROM contributors WHERE slug = $1")
+                        .bind(slug.as_str())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err)?,
+                )
+            }
+        };
+        let row: UserRow = sqlx::query_as(concat!(
+            "UPDATE users SET contributor_id = $2 WHERE id = $1 RETURNING ",
+            user_columns!(bare)
+        ))
+        .bind(id.0)
+        .bind(contributor)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        tx.commit().await.map_err(db_err)?;
+        row.into_user()
+    }
+
+    async fn linked_contributor(
+        &self,
+        id: UserId,
+    ) -> StoreResult<Option<gazette_domain::Contributor>> {
+        let row: Option<(i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT c.id, c.slug, c.name, c.bio FROM users u \
+             JOIN contributors c ON c.id = u.contributor_id WHERE u.id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_err)?;
+        row.map(|(id, slug, name, bio)| {
+            Ok(gazette_domain::Contributor {
+                id: gazette_domain::ContributorId(id),
+                slug: gazette_store_sql::rows::slug(slug)?,
+                name,
+                bio,
+            })
+        })
+        .transpose()
+    }
+
     async fn set_password_hash(&self, id: UserId, hash: &str) -> StoreResult<()> {
         let mut tx = self.write().await?;
         let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")

@@ -100,6 +100,16 @@ pub trait AccountStore: Send + Sync + 'static {
 
     async fn set_role(&self, id: UserId, role: Role) -> StoreResult<User>;
 
+    /// Links an account to the contributor named `name` (made when new),
+    /// or unlinks it (`None`): a staff writer's byline.
+    async fn set_user_contributor(&self, id: UserId, name: Option<&str>) -> StoreResult<User>;
+
+    /// The contributor an account is linked to.
+    async fn linked_contributor(
+        &self,
+        id: UserId,
+    ) -> StoreResult<Option<gazette_domain::Contributor>>;
+
     async fn set_password_hash(&self, id: UserId, hash: &str) -> StoreResult<()>;
 
     async fn add_session(&self, session: &NewSession) -> StoreResult<()>;

@@ -14,6 +14,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Accounts, failed_sign_ins_are_counted_in_their_window),
         check!(Accounts, the_audit_log_is_newest_first_and_filtered),
         check!(Accounts, api_tokens_belong_to_one_account_until_revoked),
+        check!(Accounts, an_account_is_linked_to_a_byline),
     ]
 }
 
@@ -351,4 +352,39 @@ async fn api_tokens_belong_to_one_account_until_revoked(ctx: &Ctx) {
         store.api_token_user("h2").await.unwrap().role,
         Role::Contributor
     );
+}
+
+async fn an_account_is_linked_to_a_byline(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let ani = store
+        .add_user(&user("ani@example.org", Role::Author), now())
+        .await
+        .unwrap();
+    assert!(store.linked_contributor(ani.id).await.unwrap().is_none());
+    let linked = store
+        .set_user_contributor(ani.id, Some("Ani Hakobyan"))
+        .await
+        .unwrap();
+    let c = store.linked_contributor(ani.id).await.unwrap().unwrap();
+    assert_eq!(linked.contributor, Some(c.id));
+    assert_eq!(c.name, "Ani Hakobyan");
+    assert_eq!(store.contributor_by_slug("ani-hakobyan").await.unwrap(), c);
+    // The same name again: the same contributor, not a second one.
+    let again = store
+        .set_user_contributor(ani.id, Some("Ani Hakobyan"))
+        .await
+        .unwrap();
+    assert_eq!(again.contributor, Some(c.id));
+    assert!(matches!(
+        store.set_user_contributor(ani.id, Some("!!!")).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(store.user(ani.id).await.unwrap().contributor, Some(c.id));
+    let unlinked = store.set_user_contributor(ani.id, None).await.unwrap();
+    assert!(unlinked.contributor.is_none());
+    assert!(store.linked_contributor(ani.id).await.unwrap().is_none());
+    assert!(matches!(
+        store.set_user_contributor(UserId(ani.id.0 + 9), None).await,
+        Err(StoreError::NotFound)
+    ));
 }

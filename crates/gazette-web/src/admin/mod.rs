@@ -50,6 +50,7 @@ pub mod route {
     pub const MEDIA: &str = "/admin/media";
     pub const USERS: &str = "/admin/users";
     pub const USER_ROLE: &str = "/admin/users/{id}/role";
+    pub const USER_BYLINE: &str = "/admin/users/{id}/byline";
     pub const ACCOUNT: &str = "/admin/account";
     pub const PASSWORD: &str = "/admin/account/password";
     pub const SIGN_OUT_ALL: &str = "/admin/account/sign-out-everywhere";
@@ -87,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         .route(route::PREVIEW, post(stories::preview))
         .route(route::USERS, get(pages::users).post(pages::add_user))
         .route(route::USER_ROLE, post(pages::set_role))
+        .route(route::USER_BYLINE, post(pages::set_byline))
         .route(route::ACCOUNT, get(pages::account))
         .route(route::PASSWORD, post(pages::change_password))
         .route(route::SIGN_OUT_ALL, post(pages::sign_out_everywhere))

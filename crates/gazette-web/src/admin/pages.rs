@@ -608,19 +608,28 @@ async fn users_page(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let users = state.core.store.users().await?;
-    let users: Vec<_> = users
-        .iter()
-        .map(|u| {
-            context! {
-                id => u.id.0,
-                email => &u.email,
-                name => &u.name,
-                role => u.role.as_str(),
-                action => route::USER_ROLE.replace("{id}", &u.id.to_string()),
-            }
-        })
-        .collect();
+    let list = state.core.store.users().await?;
+    let mut users = Vec::with_capacity(list.len());
+    for u in &list {
+        let byline = match u.contributor {
+            Some(_) => state
+                .core
+                .store
+                .linked_contributor(u.id)
+                .await?
+                .map(|c| c.name),
+            None => None,
+        };
+        users.push(context! {
+            id => u.id.0,
+            email => &u.email,
+            name => &u.name,
+            role => u.role.as_str(),
+            byline,
+            action => route::USER_ROLE.replace("{id}", &u.id.to_string()),
+            byline_action => route::USER_BYLINE.replace("{id}", &u.id.to_string()),
+        });
+    }
     with_status(
         status,
         render(
@@ -713,6 +722,34 @@ pub async fn add_user(
 pub struct RoleForm {
     role: String,
     csrf: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BylineForm {
+    byline: String,
+    csrf: String,
+}
+
+pub async fn set_byline(
+    State(state): State<AppState>,
+    admin: Admin,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<BylineForm>,
+) -> Result<Response, AppError> {
+    admin.check_form(&headers, &form.csrf)?;
+    admin.require(Permission::ManageAccounts)?;
+    match state
+        .core
+        .set_byline(admin.user(), UserId(id), &form.byline)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(route::USERS).into_response()),
+        Err(AccountError::Invalid(e)) => Err(AppError::bad_request(format!("byline: {e}"))),
+        Err(e @ AccountError::Password(_)) => Err(AppError::bad_request(e.to_string())),
+        Err(e) => Err(account_error(e)),
+    }
 }
 
 pub async fn set_role(

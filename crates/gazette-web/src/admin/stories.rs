@@ -234,9 +234,18 @@ pub(super) fn editor_error(e: EditorError) -> AppError {
 
 pub async fn new_story(State(state): State<AppState>, admin: Admin) -> Result<Response, AppError> {
     admin.require(Permission::WriteDrafts)?;
+    // A staff writer's stories start with their own byline.
+    let byline = state
+        .core
+        .store
+        .linked_contributor(admin.user().id)
+        .await?
+        .map(|c| c.name)
+        .unwrap_or_default();
     let form = StoryForm {
         action: "draft".into(),
         body_format: "markdown".into(),
+        contributors: byline,
         ..Default::default()
     };
     editor_page(

@@ -367,6 +367,12 @@ engines!(
                 },
                 Route {
                     method: "POST",
+                    path: format!("/admin/users/{}/byline", target.id),
+                    needs: Permission::ManageAccounts,
+                    form: vec![("byline", "Target Writer".into())],
+                },
+                Route {
+                    method: "POST",
                     path: format!("/admin/users/{}/role", target.id),
                     needs: Permission::ManageAccounts,
                     form: vec![("role", "author".into())],
@@ -1311,5 +1317,74 @@ engines!(
             .await
             .unwrap();
         assert!(log.contains(&format!("to comment {}", c.id)), "{log}");
+    }
+);
+
+engines!(
+    an_account_is_linked_to_its_byline,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        add(&app, "boss@example.org", Role::Admin).await;
+        let pen = add(&app, "pen@example.org", Role::Author).await;
+        let boss = signed_in(&app, "boss@example.org").await;
+        let token = csrf(&app, &boss).await;
+        let path = format!("/admin/users/{}/byline", pen.id);
+        let r = post_as(
+            &app,
+            Some(&boss),
+            &path,
+            &[("csrf", &token), ("byline", "Lilit Pen")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let users = get_as(&app, Some(&boss), "/admin/users")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(users.contains(r#"value="Lilit Pen""#), "{users}");
+        // Her new stories start with her byline; she can still change it.
+        let pen_cookie = signed_in(&app, "pen@example.org").await;
+        let form = get_as(&app, Some(&pen_cookie), "/admin/stories/new")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            form.contains(r#"name="contributors" value="Lilit Pen""#),
+            "{form}"
+        );
+        let c = app.store.linked_contributor(pen.id).await.unwrap().unwrap();
+        assert_eq!(c.slug.as_str(), "lilit-pen");
+        // Nonsense is named; empty unlinks; it is all audited.
+        let r = post_as(
+            &app,
+            Some(&boss),
+            &path,
+            &[("csrf", &token), ("byline", "???")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let r = post_as(
+            &app,
+            Some(&boss),
+            &path,
+            &[("csrf", &token), ("byline", "")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(
+            app.store
+                .linked_contributor(pen.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let log = get_as(&app, Some(&boss), "/admin/audit?action=user.byline")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(log.matches("<td>user.byline</td>").count(), 2, "{log}");
     }
 );
