@@ -7,23 +7,11 @@
 //   node admin-e2e.mjs BASE STORY_PATH EMAIL PASSWORD
 //
 // Prints one JSON object of what it saw; the Rust test decides.
-import { chromium } from "playwright-core";
+import { launch, loopbackOnly } from "./launch.mjs";
 
 const [base, story, email, password] = process.argv.slice(2);
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
-  console.error(`refusing a non-loopback base: ${base}`);
-  process.exit(2);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.E2E_CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--proxy-server=http://127.0.0.1:9",
-    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-    "--disable-dev-shm-usage",
-  ],
-});
+loopbackOnly(base);
+const browser = await launch();
 const seen = {};
 try {
   const page = await (await browser.newContext()).newPage();

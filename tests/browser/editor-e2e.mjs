@@ -15,23 +15,11 @@
 // Chromium is launched as ../shared/judge/lib.sh does: headless, every
 // non-loopback request sent to a dead proxy. Prints one JSON object of
 // what it saw; the Rust test decides.
-import { chromium } from "playwright-core";
+import { launch, loopbackOnly } from "./launch.mjs";
 
 const [phase, base, password, ...rest] = process.argv.slice(2);
-if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(base)) {
-  console.error(`refusing a non-loopback base: ${base}`);
-  process.exit(2);
-}
-const browser = await chromium.launch({
-  executablePath: process.env.E2E_CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--proxy-server=http://127.0.0.1:9",
-    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-    "--disable-dev-shm-usage",
-  ],
-});
+loopbackOnly(base);
+const browser = await launch();
 const text = async (page, sel) => (await page.locator(sel).first().innerText()).replace(/\s+/g, " ").trim();
 
 async function signIn(email, next) {

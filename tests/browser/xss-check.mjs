@@ -10,7 +10,7 @@
 // the caller decides. Chromium is launched as ../shared/judge/lib.sh does:
 // headless, every non-loopback request sent to a dead proxy.
 import { readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 
 const urls = readFileSync(process.argv[2], "utf8").split("\n").filter(Boolean);
 for (const u of urls) {
@@ -21,16 +21,7 @@ for (const u of urls) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.E2E_CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--proxy-server=http://127.0.0.1:9",
-    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
-    "--disable-dev-shm-usage",
-  ],
-});
+const browser = await launch();
 const context = await browser.newContext();
 const findings = [];
 let current = "";

@@ -110,26 +110,17 @@ engines!(
             )
             .await
             .unwrap();
-        let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/browser/admin-e2e.mjs");
-        let base = app.base.clone();
-        let out = tokio::task::spawn_blocking(move || {
-            Command::new("node")
-                .arg(script)
-                .args([&base, &path, "ed@example.org", "correct horse battery"])
-                .env("E2E_CHROMIUM", bin)
-                .output()
-                .expect("node runs (npm ci --prefix tests/browser)")
-        })
-        .await
-        .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert!(seen.get("error").is_none(), "{seen:#}");
+        let seen = browser_script(
+            &bin,
+            "admin-e2e.mjs",
+            vec![
+                app.base.clone(),
+                path,
+                "ed@example.org".into(),
+                "correct horse battery".into(),
+            ],
+        )
+        .await;
         assert_eq!(seen["countBefore"], "0 comments", "{seen:#}");
         assert_eq!(seen["sentTo"], "/admin/sign-in");
         assert!(
@@ -163,10 +154,12 @@ engines!(
     }
 );
 
-/// Runs `tests/browser/editor-e2e.mjs` with `args`; what it saw.
-async fn editor_e2e(bin: &str, args: Vec<String>) -> serde_json::Value {
+/// Runs the playwright-core script `tests/browser/NAME` with `args`; what
+/// it saw (one JSON object), after checking it ran through.
+async fn browser_script(bin: &str, name: &str, args: Vec<String>) -> serde_json::Value {
     let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/browser/editor-e2e.mjs");
+        .join("../../tests/browser")
+        .join(name);
     let bin = bin.to_owned();
     let out = tokio::task::spawn_blocking(move || {
         Command::new("node")
@@ -230,8 +223,9 @@ engines!(
         })
         .save(&photo)
         .unwrap();
-        let seen = editor_e2e(
+        let seen = browser_script(
             &bin,
+            "editor-e2e.mjs",
             vec![
                 "write".into(),
                 app.base.clone(),
@@ -282,8 +276,9 @@ engines!(
             1
         );
         let edit = seen["editPath"].as_str().unwrap().to_owned();
-        let seen = editor_e2e(
+        let seen = browser_script(
             &bin,
+            "editor-e2e.mjs",
             vec![
                 "live".into(),
                 app.base.clone(),
