@@ -62,6 +62,13 @@ pub struct StoryDraft {
     /// The lead image: an item of the media library, shown above the body
     /// with its alt text, caption and credit.
     pub image: Option<i64>,
+    /// The address wanted for a new story (empty: from the headline); a
+    /// saved story keeps its address.
+    pub slug: String,
+    /// The story's language (`hy`, `en-GB`; empty: the newsroom's).
+    pub language: String,
+    /// Headlines shown as related, in order (linked when a story has one).
+    pub related: Vec<String>,
 }
 
 impl StoryDraft {
@@ -80,6 +87,9 @@ impl StoryDraft {
             sources: names(article.dateline.sources.iter().map(|s| &s.name).collect()),
             credit: article.credit.clone().unwrap_or_default(),
             image: None,
+            slug: article.slug.to_string(),
+            language: article.language.clone(),
+            related: article.related_headlines.clone(),
         }
     }
 
@@ -181,8 +191,32 @@ pub fn names(list: &str, what: &'static str) -> Result<Vec<String>, EditorError>
     Ok(names)
 }
 
+/// Whether `tag` looks like a language tag: `hy`, `en`, `en-GB`, `hy-Latn`.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let lang = parts.next().unwrap_or_default();
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Checks what a writer can fix, naming the field.
 fn validate(draft: &StoryDraft) -> Result<(), EditorError> {
+    if !draft.slug.trim().is_empty() && gazette_domain::Slug::parse(draft.slug.trim()).is_err() {
+        return Err(field(
+            "slug",
+            "an address of lower-case letters, digits and hyphens, e.g. ferry-resumes-service",
+        ));
+    }
+    if !draft.language.trim().is_empty() && !is_language_tag(draft.language.trim()) {
+        return Err(field("language", "a language code such as hy, en or en-GB"));
+    }
+    if draft.related.len() > 10 || draft.related.iter().any(|r| r.chars().count() > 300) {
+        return Err(field(
+            "related",
+            "at most 10 related headlines, one a line, of at most 300 characters",
+        ));
+    }
     let headline = draft.headline.trim();
     if headline.is_empty() {
         return Err(field("headline", "write a headline"));
@@ -262,8 +296,10 @@ pub fn diff(old: &StoryDraft, new: &StoryDraft) -> Vec<FieldDiff> {
     use similar::{ChangeTag, TextDiff};
     let join = |v: &[String]| v.join(", ");
     let image = |i: Option<i64>| i.map(|n| format!("image {n}")).unwrap_or_default();
-    let fields: [(&'static str, String, String); 10] = [
+    let fields: [(&'static str, String, String); 12] = [
         ("image", image(old.image), image(new.image)),
+        ("language", old.language.clone(), new.language.clone()),
+        ("related", old.related.join("\n"), new.related.join("\n")),
         ("headline", old.headline.clone(), new.headline.clone()),
         ("standfirst", old.standfirst.clone(), new.standfirst.clone()),
         ("body", old.body.clone(), new.body.clone()),
@@ -436,6 +472,21 @@ impl crate::Core {
             }
         };
         let kept_sources = std::mem::take(&mut input.sources);
+        if existing.is_none() && !draft.slug.trim().is_empty() {
+            input.slug = Some(
+                gazette_domain::Slug::parse(draft.slug.trim())
+                    .map_err(|e| field("slug", e.to_string()))?,
+            );
+        }
+        if !draft.language.trim().is_empty() {
+            input.language = draft.language.trim().to_owned();
+        }
+        input.related_headlines = draft
+            .related
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect();
         input.headline = draft.headline.trim().to_owned();
         input.standfirst = Some(draft.standfirst.trim().to_owned()).filter(|s| !s.is_empty());
         input.body_html = self.draft_body(draft).await?;
@@ -664,7 +715,9 @@ impl crate::Core {
             headline: draft.headline.trim().to_owned(),
             standfirst: Some(draft.standfirst.trim().to_owned()).filter(|s| !s.is_empty()),
             body_html: crate::articles::sanitize_body(&self.draft_body(draft).await?),
-            language: self.newsroom.language.clone(),
+            language: Some(draft.language.trim().to_owned())
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| self.newsroom.language.clone()),
             status: ArticleStatus::Draft,
             kind: base.as_ref().map(|a| a.kind).unwrap_or_default(),
             published_at: Some(
@@ -691,10 +744,7 @@ impl crate::Core {
                 place: Some(draft.dateline_place.trim().to_uppercase()).filter(|s| !s.is_empty()),
                 sources,
             },
-            related_headlines: base
-                .as_ref()
-                .map(|a| a.related_headlines.clone())
-                .unwrap_or_default(),
+            related_headlines: draft.related.clone(),
             footer: base.as_ref().and_then(|a| a.footer.clone()),
             counters: base
                 .as_ref()
@@ -776,6 +826,16 @@ mod tests {
         );
         assert!(names(&"x,".repeat(21), "tags").is_err());
         assert!(names(&"y".repeat(121), "tags").is_err());
+    }
+
+    #[test]
+    fn language_tags_are_checked() {
+        for ok in ["hy", "en", "en-GB", "hy-Latn", "fil"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["", "e", "EN", "english", "en_GB", "en-", "hy-<b>"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
     }
 
     #[test]

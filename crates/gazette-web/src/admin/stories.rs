@@ -42,6 +42,11 @@ pub struct StoryForm {
     credit: String,
     /// The lead image's number in the media library, or empty.
     image: String,
+    /// The address wanted for a new story.
+    slug: String,
+    language: String,
+    /// Related headlines, one a line.
+    related: String,
     /// `draft`, `review`, `publish`, `schedule`, `withdraw` or `keep`.
     action: String,
     /// `YYYY-MM-DDTHH:MM` on the newsroom's clock.
@@ -68,6 +73,9 @@ impl StoryForm {
             sources: d.sources.join(", "),
             credit: d.credit.clone(),
             image: d.image.map(|i| i.to_string()).unwrap_or_default(),
+            slug: d.slug.clone(),
+            language: d.language.clone(),
+            related: d.related.join("\n"),
             action: action.into(),
             publish_at: String::new(),
             revision,
@@ -121,6 +129,15 @@ impl StoryForm {
                     "give the image's number from the media library, or leave it empty".to_owned(),
                 ))?),
             },
+            slug: self.slug.trim().chars().take(200).collect(),
+            language: self.language.trim().chars().take(35).collect(),
+            related: self
+                .related
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
         };
         Ok((draft, action))
     }

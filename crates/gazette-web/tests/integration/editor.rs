@@ -400,6 +400,10 @@ engines!(
         assert_eq!(input(&html, "body_format"), "html");
         assert_eq!(input(&html, "revision"), "0");
         assert!(html.contains("&lt;p&gt;First paragraph."), "{html}");
+        assert!(
+            html.contains(">Ferry timetable changes\nHarbour wall vote</textarea>"),
+            "its related headlines in the form: {html}"
+        );
         let before = app
             .store
             .articles_by_ids(&[imported])
@@ -417,6 +421,8 @@ engines!(
                     "<p>First paragraph, corrected.</p><p onclick=\"x()\">Second.</p>",
                 ),
                 ("body_format", "html"),
+                // As the form holds them, prefilled from the stored story.
+                ("related", "Ferry timetable changes\nHarbour wall vote"),
                 ("sections", "Harbour & Coast"),
                 ("contributors", "Ani Hakobyan"),
                 ("action", "keep"),
@@ -442,6 +448,42 @@ engines!(
         assert_eq!(after.counters.legacy_views, before.counters.legacy_views);
         assert_eq!(after.related_headlines, before.related_headlines);
         assert_eq!(after.footer, before.footer);
+        // A new story's own address, language and related headlines.
+        let mut own = vec![
+            ("headline", "Հանրահավաք Երևանում"),
+            ("body", "Տեքստ։"),
+            ("slug", "rally-in-yerevan"),
+            ("language", "hy"),
+            ("related", "Imported Story, Corrected\n\nNo Such Story Yet"),
+            ("action", "publish"),
+        ];
+        let r = send(&app, &ed, "/admin/stories/new", &own).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let rally = app.text("/articles/rally-in-yerevan").await;
+        assert!(
+            rally.contains(r#"<article class="story" lang="hy">"#),
+            "{rally}"
+        );
+        assert!(
+            rally.contains(&format!(
+                r#"<a href="{path}">Imported Story, Corrected</a>"#
+            )),
+            "a related headline linked to its story: {rally}"
+        );
+        assert!(rally.contains("<li>No Such Story Yet</li>"), "{rally}");
+        for (field, bad, says) in [
+            ("slug", "Not An Address!", "lower-case letters"),
+            ("language", "Armenian", "language code"),
+        ] {
+            own.retain(|(k, _)| *k != field);
+            own.push((field, bad));
+            let r = send(&app, &ed, "/admin/stories/new", &own).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+            let html = r.text().await.unwrap();
+            assert!(html.contains(says), "{field}: {html}");
+            assert!(html.contains(&format!(r#"id="{field}-error""#)), "{field}");
+            own.retain(|(k, _)| *k != field);
+        }
         // Bad input is named next to its field, the text kept.
         let r = send(
             &app,
