@@ -17,6 +17,7 @@ pub mod copy;
 pub mod editor;
 pub mod jobs;
 pub mod media;
+pub mod names;
 pub mod rankings;
 pub mod search;
 pub mod views;

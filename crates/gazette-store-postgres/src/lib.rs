@@ -10,6 +10,7 @@ mod batch;
 mod comments;
 mod copy;
 mod media;
+mod names;
 mod newsroom;
 mod rankings;
 mod redirects;

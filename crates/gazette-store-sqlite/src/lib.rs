@@ -13,6 +13,7 @@ mod articles;
 mod comments;
 mod copy;
 mod media;
+mod names;
 mod newsroom;
 mod rankings;
 mod redirects;

@@ -4,6 +4,7 @@
 //! [`ArticleStore`] (articles, listings and what they are filed under),
 //! [`RevisionStore`] (every save of a story written in the admin),
 //! [`MediaStore`] (the media library, and image files kept in the database),
+//! [`NameStore`] (contributors, sources and sections as editors manage them),
 //! [`ViewStore`] (counted views), [`RankingStore`] (what weekly rankings
 //! read and the frozen rankings of ended weeks), [`CommentStore`],
 //! [`NewsroomStore`] (shared secrets, job leases and the change feed that
@@ -20,6 +21,7 @@ mod articles;
 mod comments;
 mod copy;
 mod media;
+mod names;
 mod newsroom;
 mod rankings;
 mod redirects;
@@ -40,6 +42,7 @@ pub use articles::{
 pub use comments::{CommentStore, ImportedComment};
 pub use copy::{CopyRow, CopyStore, CopyTable, CopyValue};
 pub use media::MediaStore;
+pub use names::NameStore;
 pub use newsroom::{Change, ChangeEvent, ChangeListener, NewsroomStore};
 pub use rankings::{RankingCandidate, RankingStore, TOP_STORIES_WEEKS, WeekWindow};
 pub use redirects::{Redirect, RedirectStore, RedirectTarget, Resolved};
@@ -105,6 +108,7 @@ pub trait Store:
     + AccountStore
     + RevisionStore
     + MediaStore
+    + NameStore
 {
     /// The engine's name, for logs and `gazette store copy`: `sqlite` or
     /// `postgres`.

@@ -38,6 +38,7 @@ const BUILTIN: &[(&str, &str)] = builtin![
     "admin/revisions.html",
     "admin/media.html",
     "admin/views_chart.html",
+    "admin/newsroom.html",
     "admin/users.html",
     "admin/account.html",
     "admin/audit.html",

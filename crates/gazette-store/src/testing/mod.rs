@@ -16,6 +16,7 @@ mod comments;
 mod concurrency;
 mod copy;
 mod media;
+mod names;
 mod newsroom;
 mod rankings;
 mod revisions;
@@ -73,10 +74,11 @@ pub enum Area {
     Accounts,
     Revisions,
     Media,
+    Names,
 }
 
 impl Area {
-    pub const ALL: [Area; 10] = [
+    pub const ALL: [Area; 11] = [
         Area::Articles,
         Area::Views,
         Area::Rankings,
@@ -87,6 +89,7 @@ impl Area {
         Area::Accounts,
         Area::Revisions,
         Area::Media,
+        Area::Names,
     ];
 }
 
@@ -125,6 +128,7 @@ pub fn checks() -> Vec<Check> {
     all.extend(accounts::checks());
     all.extend(revisions::checks());
     all.extend(media::checks());
+    all.extend(names::checks());
     all
 }
 
@@ -191,7 +195,7 @@ macro_rules! conformance_tests {
         $crate::conformance_tests!(@areas $fresh;
             articles Articles, views Views, rankings Rankings, comments Comments,
             newsroom Newsroom, copy Copy, concurrency Concurrency, accounts Accounts,
-            revisions Revisions, media Media);
+            revisions Revisions, media Media, names Names);
     };
     (@areas $fresh:expr; $($test:ident $area:ident),*) => {
         $(

@@ -13,6 +13,7 @@
 
 mod chart;
 mod media;
+mod names;
 mod pages;
 mod stories;
 
@@ -48,6 +49,10 @@ pub mod route {
     pub const RESTORE: &str = "/admin/stories/{id}/revisions/{number}/restore";
     pub const PREVIEW: &str = "/admin/stories/preview";
     pub const MEDIA: &str = "/admin/media";
+    pub const NEWSROOM: &str = "/admin/newsroom";
+    pub const CONTRIBUTOR_EDIT: &str = "/admin/newsroom/contributors/{id}";
+    pub const SOURCE_EDIT: &str = "/admin/newsroom/sources/{id}";
+    pub const SECTION_EDIT: &str = "/admin/newsroom/sections/{id}";
     pub const USERS: &str = "/admin/users";
     pub const USER_ROLE: &str = "/admin/users/{id}/role";
     pub const USER_BYLINE: &str = "/admin/users/{id}/byline";
@@ -89,6 +94,10 @@ pub fn routes() -> Router<AppState> {
         .route(route::USERS, get(pages::users).post(pages::add_user))
         .route(route::USER_ROLE, post(pages::set_role))
         .route(route::USER_BYLINE, post(pages::set_byline))
+        .route(route::NEWSROOM, get(names::show))
+        .route(route::CONTRIBUTOR_EDIT, post(names::contributor))
+        .route(route::SOURCE_EDIT, post(names::source))
+        .route(route::SECTION_EDIT, post(names::section))
         .route(route::ACCOUNT, get(pages::account))
         .route(route::PASSWORD, post(pages::change_password))
         .route(route::SIGN_OUT_ALL, post(pages::sign_out_everywhere))

@@ -53,6 +53,7 @@ pub(super) fn frame(state: &AppState, admin: Option<&Admin>, title: &str) -> Val
             csrf => &a.session.csrf,
             moderates => can(u.role, Permission::ModerateComments),
             audits => can(u.role, Permission::ReadAudit),
+            manages_newsroom => can(u.role, Permission::ManageNewsroom),
             manages => can(u.role, Permission::ManageAccounts),
         }
     });

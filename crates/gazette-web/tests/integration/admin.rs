@@ -284,6 +284,12 @@ engines!(
                 },
                 Route {
                     method: "GET",
+                    path: "/admin/newsroom".into(),
+                    needs: Permission::ManageNewsroom,
+                    form: vec![],
+                },
+                Route {
+                    method: "GET",
                     path: "/admin/media?q=market&page=2".into(),
                     needs: Permission::WriteDrafts,
                     form: vec![],
@@ -1386,5 +1392,137 @@ engines!(
             .await
             .unwrap();
         assert_eq!(log.matches("<td>user.byline</td>").count(), 2, "{log}");
+    }
+);
+
+engines!(
+    editors_manage_sections_contributors_and_sources,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        let (id, path) = app.story("a", "A Story", days_ago(1)).await;
+        add(&app, "ed@example.org", Role::Editor).await;
+        add(&app, "pen@example.org", Role::Author).await;
+        let ed = signed_in(&app, "ed@example.org").await;
+        let pen = signed_in(&app, "pen@example.org").await;
+        let token = csrf(&app, &ed).await;
+        let story = app.store.articles_by_ids(&[id]).await.unwrap().remove(0);
+        let ani = &story.contributors[0];
+        let wire = &story.dateline.sources[0];
+        let (harbour, world) = (&story.sections[0], &story.sections[1]);
+        let page = get_as(&app, Some(&ed), "/admin/newsroom")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(&format!(r#"value="{}""#, ani.name)), "{page}");
+        // A contributor renamed, with a biography: every page says so at
+        // once, at the same address.
+        let c_path = format!("/admin/newsroom/contributors/{}", ani.id);
+        let r = post_as(
+            &app,
+            Some(&ed),
+            &c_path,
+            &[
+                ("csrf", &token),
+                ("name", "Ani Hakobyan-Petrosyan"),
+                ("bio", "Covers the coast."),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(app.text(&path).await.contains("Ani Hakobyan-Petrosyan"));
+        let bio = app.text(&format!("/contributors/{}", ani.slug)).await;
+        assert!(bio.contains("Covers the coast."), "{bio}");
+        // An author may not; nonsense is named.
+        let pen_token = csrf(&app, &pen).await;
+        let r = post_as(
+            &app,
+            Some(&pen),
+            &c_path,
+            &[("csrf", &pen_token), ("name", "Hijacked")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = post_as(
+            &app,
+            Some(&ed),
+            &c_path,
+            &[("csrf", &token), ("name", "!!")],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let s_path = format!("/admin/newsroom/sources/{}", wire.id);
+        let r = post_as(
+            &app,
+            Some(&ed),
+            &s_path,
+            &[
+                ("csrf", &token),
+                ("name", wire.name.as_str()),
+                ("url", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("full address"));
+        let r = post_as(
+            &app,
+            Some(&ed),
+            &s_path,
+            &[
+                ("csrf", &token),
+                ("name", wire.name.as_str()),
+                ("url", "https://wire.example/"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let source_page = app.text(&format!("/sources/{}", wire.slug)).await;
+        assert!(
+            source_page.contains("https://wire.example/"),
+            "{source_page}"
+        );
+        // Sections: one under another, but never in a loop.
+        let sec = |s: &gazette_domain::Section| format!("/admin/newsroom/sections/{}", s.id);
+        let world_id = world.id.to_string();
+        let r = post_as(
+            &app,
+            Some(&ed),
+            &sec(harbour),
+            &[
+                ("csrf", &token),
+                ("name", "Harbour & Coast"),
+                ("parent", &world_id),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let harbour_id = harbour.id.to_string();
+        let r = post_as(
+            &app,
+            Some(&ed),
+            &sec(world),
+            &[("csrf", &token), ("name", "World"), ("parent", &harbour_id)],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("cannot be put under itself")
+        );
+        let sections = app.core.sections().await.unwrap();
+        let h = sections.iter().find(|s| s.id == harbour.id).unwrap();
+        assert_eq!(h.parent, Some(world.id));
+        assert_eq!(sections.len(), 2, "no section lost to a loop");
+        let log = get_as(&app, Some(&ed), "/admin/audit")
+            .await
+            .text()
+            .await
+            .unwrap();
+        for action in ["contributor.edit", "source.edit", "section.edit"] {
+            assert!(log.contains(&format!("<td>{action}</td>")), "{action}");
+        }
     }
 );
