@@ -906,6 +906,12 @@ impl ArticleStore for PgStore {
                    AND ($2::text IS NULL OR headline ILIKE $2 ESCAPE '\\') \
                    AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM article_sections x \
                         WHERE x.article_id = articles.id AND x.section_id = $3)) \
+                   AND ($6::bigint IS NULL OR EXISTS (SELECT 1 FROM article_contributors x \
+                        WHERE x.article_id = articles.id AND x.contributor_id = $6)) \
+                   AND ($7::bigint IS NULL OR EXISTS (SELECT 1 FROM article_sources x \
+                        WHERE x.article_id = articles.id AND x.source_id = $7)) \
+                   AND ($8::bigint IS NULL OR published_at >= $8) \
+                   AND ($9::bigint IS NULL OR published_at < $9) \
                    ORDER BY updated_at DESC, id DESC LIMIT $4 OFFSET $5) page \
              JOIN articles a ON a.id = page.id \
              ORDER BY a.updated_at DESC, a.id DESC",
@@ -915,6 +921,10 @@ impl ArticleStore for PgStore {
         .bind(filter.section.map(|s| s.0))
         .bind(i64::from(page.limit))
         .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
+        .bind(filter.contributor.map(|c| c.0))
+        .bind(filter.source.map(|s| s.0))
+        .bind(filter.published_from.map(|t| t.as_second()))
+        .bind(filter.published_until.map(|t| t.as_second()))
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;

@@ -915,6 +915,12 @@ impl ArticleStore for SqliteStore {
                    AND (?2 IS NULL OR headline LIKE ?2 ESCAPE '\\') \
                    AND (?3 IS NULL OR EXISTS (SELECT 1 FROM article_sections x \
                         WHERE x.article_id = articles.id AND x.section_id = ?3)) \
+                   AND (?6 IS NULL OR EXISTS (SELECT 1 FROM article_contributors x \
+                        WHERE x.article_id = articles.id AND x.contributor_id = ?6)) \
+                   AND (?7 IS NULL OR EXISTS (SELECT 1 FROM article_sources x \
+                        WHERE x.article_id = articles.id AND x.source_id = ?7)) \
+                   AND (?8 IS NULL OR published_at >= ?8) \
+                   AND (?9 IS NULL OR published_at < ?9) \
                    ORDER BY updated_at DESC, id DESC LIMIT ?4 OFFSET ?5) page \
              JOIN articles a ON a.id = page.id \
              ORDER BY a.updated_at DESC, a.id DESC",
@@ -924,6 +930,10 @@ impl ArticleStore for SqliteStore {
         .bind(filter.section.map(|s| s.0))
         .bind(i64::from(page.limit))
         .bind(i64::try_from(page.offset).unwrap_or(i64::MAX))
+        .bind(filter.contributor.map(|c| c.0))
+        .bind(filter.source.map(|s| s.0))
+        .bind(filter.published_from.map(|t| t.as_second()))
+        .bind(filter.published_until.map(|t| t.as_second()))
         .fetch_all(&self.pool)
         .await
         .map_err(db_err)?;

@@ -84,6 +84,14 @@ pub struct StoryFilter {
     /// for ASCII on SQLite, for every script on PostgreSQL).
     pub text: Option<String>,
     pub section: Option<SectionId>,
+    /// A contributor in its byline.
+    pub contributor: Option<ContributorId>,
+    /// A source in its dateline.
+    pub source: Option<SourceId>,
+    /// Published at or after this time.
+    pub published_from: Option<Timestamp>,
+    /// Published before this time.
+    pub published_until: Option<Timestamp>,
 }
 
 /// A story as the admin's list shows it, whatever its status.

@@ -301,6 +301,13 @@ pub struct StoriesQuery {
     status: Option<String>,
     q: Option<String>,
     section: Option<String>,
+    /// A byline name.
+    contributor: Option<String>,
+    /// A source's name.
+    source: Option<String>,
+    /// Published on or after this day, on or before `to` (YYYY-MM-DD).
+    from: Option<String>,
+    to: Option<String>,
     page: Option<u32>,
 }
 
@@ -351,10 +358,75 @@ pub async fn stories(
         },
     };
     let number = page_number(q.page);
+    let named = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| t.chars().take(120).collect::<String>())
+    };
+    let (contributor_name, source_name) = (named(&q.contributor), named(&q.source));
+    let contributor = match &contributor_name {
+        None => None,
+        Some(n) => match gazette_domain::Slug::from_text(n) {
+            Ok(slug) => match state.core.store.contributor_by_slug(slug.as_str()).await {
+                Ok(c) => Some(c),
+                Err(gazette_store::StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => None,
+        },
+    };
+    if contributor_name.is_some() && contributor.is_none() {
+        notices.push(format!(
+            "no contributor is named “{}”; showing every byline",
+            contributor_name.as_deref().unwrap_or_default()
+        ));
+    }
+    let source = match &source_name {
+        None => None,
+        Some(n) => match gazette_domain::Slug::from_text(n) {
+            Ok(slug) => match state.core.store.source_by_slug(slug.as_str()).await {
+                Ok(s) => Some(s),
+                Err(gazette_store::StoreError::NotFound) => None,
+                Err(e) => return Err(e.into()),
+            },
+            Err(_) => None,
+        },
+    };
+    if source_name.is_some() && source.is_none() {
+        notices.push(format!(
+            "no source is named “{}”; showing every source",
+            source_name.as_deref().unwrap_or_default()
+        ));
+    }
+    let tz = state.core.newsroom.time_zone.clone();
+    let mut day = |v: &Option<String>, what: &str, plus: i64| match named(v) {
+        None => None,
+        Some(t) => match t
+            .parse::<jiff::civil::Date>()
+            .ok()
+            .and_then(|d| d.checked_add(jiff::Span::new().days(plus)).ok())
+            .and_then(|d| d.at(0, 0, 0, 0).to_zoned_datetime(tz.clone()).ok())
+        {
+            Some(z) => Some((t, z.timestamp())),
+            None => {
+                notices.push(format!(
+                    "“{t}” is not a day like 2026-11-28; the {what} day is left out"
+                ));
+                None
+            }
+        },
+    };
+    let from = day(&q.from, "first", 0);
+    let to = day(&q.to, "last", 1);
     let filter = StoryFilter {
         status,
         text: text.clone(),
         section: section.map(|s| s.id),
+        contributor: contributor.as_ref().map(|c| c.id),
+        source: source.as_ref().map(|s| s.id),
+        published_from: from.as_ref().map(|f| f.1),
+        published_until: to.as_ref().map(|t| t.1),
     };
     let list = state
         .core
@@ -397,6 +469,18 @@ pub async fn stories(
     if let Some(s) = section {
         query.append_pair("section", s.slug.as_str());
     }
+    if let Some(c) = &contributor {
+        query.append_pair("contributor", &c.name);
+    }
+    if let Some(s) = &source {
+        query.append_pair("source", &s.name);
+    }
+    if let Some((d, _)) = &from {
+        query.append_pair("from", d);
+    }
+    if let Some((d, _)) = &to {
+        query.append_pair("to", d);
+    }
     let query = query.finish();
     let sections: Vec<_> = sections
         .iter()
@@ -413,6 +497,10 @@ pub async fn stories(
             status => status.map(|s| s.as_str()),
             q => text,
             section => section.map(|s| s.slug.as_str()),
+            contributor => contributor.as_ref().map(|c| c.name.clone()),
+            source => source.as_ref().map(|s| s.name.clone()),
+            from => from.as_ref().map(|f| f.0.clone()),
+            to => to.as_ref().map(|t| t.0.clone()),
             sections,
             page => number,
             more,

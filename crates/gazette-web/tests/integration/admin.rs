@@ -821,7 +821,63 @@ engines!(
             .unwrap();
         assert_eq!(drafts.matches("<tr><td>").count(), 1, "{drafts}");
         assert!(drafts.contains("Harbour &lt;Plan&gt; Draft"));
+        // By byline, source and publish day, kept in the pager's links.
+        let mut wired = gazette_store::testing::sample("w", "Wire Copy From Yerevan", days_ago(5));
+        wired.contributors = vec!["Lilit Avetisyan".into()];
+        wired.sources = vec![gazette_domain::SourceInput::named("Armenpress")];
+        app.core.save_article(&wired).await.unwrap();
+        let rows_of = |html: &str| html.matches("<tr><td>").count();
+        let by = get_as(
+            &app,
+            Some(&cookie),
+            "/admin/stories?contributor=lilit+avetisyan",
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert_eq!(rows_of(&by), 1, "{by}");
+        assert!(by.contains("Wire Copy From Yerevan"));
+        assert!(
+            by.contains(r#"value="Lilit Avetisyan""#),
+            "the filter shown: {by}"
+        );
+        let from = get_as(&app, Some(&cookie), "/admin/stories?source=Armenpress")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(rows_of(&from), 1, "{from}");
+        let day = days_ago(5).date().to_string();
+        let on_day = get_as(
+            &app,
+            Some(&cookie),
+            &format!("/admin/stories?from={day}&to={day}"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert_eq!(rows_of(&on_day), 1, "{on_day}");
+        assert!(on_day.contains("Wire Copy From Yerevan"));
         // Nonsense is named, never an error.
+        let r = get_as(
+            &app,
+            Some(&cookie),
+            "/admin/stories?contributor=Nobody+Here&source=%3Cb%3E&from=yesterday",
+        )
+        .await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("no contributor is named “Nobody Here”"),
+            "{html}"
+        );
+        assert!(
+            html.contains("no source is named “&lt;b&gt;”"),
+            "escaped: {html}"
+        );
+        assert!(html.contains("“yesterday” is not a day"), "{html}");
         let r = get_as(
             &app,
             Some(&cookie),
@@ -839,7 +895,7 @@ engines!(
         assert!(html.contains("No story matches."));
         // 52 stories: page 1 shows 50, page 2 the other two, none lost
         // between them.
-        let more: Vec<_> = (0..49)
+        let more: Vec<_> = (0..48)
             .map(|i| {
                 gazette_store::testing::sample(
                     &format!("m{i}"),
