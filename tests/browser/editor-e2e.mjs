@@ -78,7 +78,8 @@ try {
     seen.stateAfterSchedule = await text(p, ".story-state");
   } else if (phase === "live") {
     const [storyPath, editPath] = rest;
-    const reader = await (await browser.newContext()).newPage();
+    // A phone-sized window: the picture must fit the column.
+    const reader = await (await browser.newContext({ viewport: { width: 412, height: 900 } })).newPage();
     const r = await reader.goto(base + storyPath);
     seen.readerStatus = r.status();
     seen.readerHeadline = await text(reader, "h1");
@@ -90,6 +91,8 @@ try {
     // The browser chose a size from the srcset, and it loaded.
     seen.imageLoaded = await img.evaluate((el) => el.complete && el.naturalWidth > 0);
     seen.imageSrc = await img.evaluate((el) => new URL(el.currentSrc).pathname);
+    seen.imageFits = await img.evaluate((el) => el.getBoundingClientRect().width <= document.documentElement.clientWidth);
+    seen.pageFits = await reader.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
     // Two editors open the same revision.
     const ed = await signIn("ed@example.org", editPath);
     const eve = await signIn("eve@example.org", editPath);

@@ -298,6 +298,11 @@ engines!(
         assert_eq!(seen["sourceHref"], 1, "the source credited and linked");
         assert_eq!(seen["imageAlt"], "The night train at Gyumri station");
         assert_eq!(seen["imageLoaded"], true, "{seen:#}");
+        assert_eq!(seen["imageFits"], true, "the picture fits a phone's column");
+        assert_eq!(
+            seen["pageFits"], true,
+            "nothing scrolls sideways on a phone"
+        );
         assert!(
             seen["imageSrc"].as_str().unwrap().ends_with(".webp"),
             "the browser took a WebP size: {seen:#}"
