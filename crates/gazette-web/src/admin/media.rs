@@ -167,23 +167,18 @@ pub async fn upload(
     {
         Ok(m) => Ok(Redirect::to(&format!("{}?uploaded={}", route::MEDIA, m.id)).into_response()),
         Err(e) => {
-            let (status, field) = match &e {
-                MediaError::TooBig { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "file"),
-                MediaError::NotAnImage | MediaError::Unreadable(_) => {
-                    (StatusCode::UNSUPPORTED_MEDIA_TYPE, "file")
+            let (status, field, message) = match e {
+                MediaError::Field { field, message } => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, field, message.to_owned())
                 }
-                MediaError::Field { field, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *field),
-                MediaError::NotAllowed(_) => return Err(AppError::Forbidden(e.to_string())),
-                MediaError::Store(_) => {
-                    let MediaError::Store(e) = e else {
-                        unreachable!()
-                    };
-                    return Err(e.into());
+                e @ MediaError::TooBig { .. } => {
+                    (StatusCode::PAYLOAD_TOO_LARGE, "file", e.to_string())
                 }
-            };
-            let message = match &e {
-                MediaError::Field { message, .. } => (*message).to_owned(),
-                e => e.to_string(),
+                e @ (MediaError::NotAnImage | MediaError::Unreadable(_)) => {
+                    (StatusCode::UNSUPPORTED_MEDIA_TYPE, "file", e.to_string())
+                }
+                e @ MediaError::NotAllowed(_) => return Err(AppError::Forbidden(e.to_string())),
+                MediaError::Store(e) => return Err(e.into()),
             };
             with_status(
                 status,

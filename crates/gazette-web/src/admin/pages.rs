@@ -311,6 +311,15 @@ pub struct StoriesQuery {
     page: Option<u32>,
 }
 
+/// What a lookup found, `None` for nothing.
+fn found<T>(r: gazette_store::StoreResult<T>) -> Result<Option<T>, AppError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(gazette_store::StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Longest headline text the story list filters by.
 const FILTER_TEXT_MAX: usize = 200;
 
@@ -365,39 +374,32 @@ pub async fn stories(
             .map(|t| t.chars().take(120).collect::<String>())
     };
     let (contributor_name, source_name) = (named(&q.contributor), named(&q.source));
-    let contributor = match &contributor_name {
-        None => None,
-        Some(n) => match gazette_domain::Slug::from_text(n) {
-            Ok(slug) => match state.core.store.contributor_by_slug(slug.as_str()).await {
-                Ok(c) => Some(c),
-                Err(gazette_store::StoreError::NotFound) => None,
-                Err(e) => return Err(e.into()),
-            },
-            Err(_) => None,
-        },
+    // A typed name is looked up by the address it would have.
+    let slug_of = |n: &Option<String>| {
+        n.as_deref()
+            .and_then(|n| gazette_domain::Slug::from_text(n).ok())
     };
-    if contributor_name.is_some() && contributor.is_none() {
-        notices.push(format!(
-            "no contributor is named “{}”; showing every byline",
-            contributor_name.as_deref().unwrap_or_default()
-        ));
-    }
-    let source = match &source_name {
+    let store = &state.core.store;
+    let contributor = match slug_of(&contributor_name) {
+        Some(slug) => found(store.contributor_by_slug(slug.as_str()).await)?,
         None => None,
-        Some(n) => match gazette_domain::Slug::from_text(n) {
-            Ok(slug) => match state.core.store.source_by_slug(slug.as_str()).await {
-                Ok(s) => Some(s),
-                Err(gazette_store::StoreError::NotFound) => None,
-                Err(e) => return Err(e.into()),
-            },
-            Err(_) => None,
-        },
     };
-    if source_name.is_some() && source.is_none() {
-        notices.push(format!(
-            "no source is named “{}”; showing every source",
-            source_name.as_deref().unwrap_or_default()
-        ));
+    let source = match slug_of(&source_name) {
+        Some(slug) => found(store.source_by_slug(slug.as_str()).await)?,
+        None => None,
+    };
+    for (name, known, what, all) in [
+        (
+            &contributor_name,
+            contributor.is_some(),
+            "contributor",
+            "byline",
+        ),
+        (&source_name, source.is_some(), "source", "source"),
+    ] {
+        if let (Some(n), false) = (name, known) {
+            notices.push(format!("no {what} is named “{n}”; showing every {all}"));
+        }
     }
     let tz = state.core.newsroom.time_zone.clone();
     let mut day = |v: &Option<String>, what: &str, plus: i64| match named(v) {
