@@ -69,6 +69,9 @@ pub struct StoryDraft {
     pub language: String,
     /// Headlines shown as related, in order (linked when a story has one).
     pub related: Vec<String>,
+    /// Syndicated copy: the original's address, which the page names as
+    /// its canonical one (empty: the story's own address).
+    pub canonical: String,
 }
 
 impl StoryDraft {
@@ -90,6 +93,7 @@ impl StoryDraft {
             slug: article.slug.to_string(),
             language: article.language.clone(),
             related: article.related_headlines.clone(),
+            canonical: article.canonical_url.clone().unwrap_or_default(),
         }
     }
 
@@ -155,6 +159,8 @@ fn field(field: &'static str, message: impl Into<String>) -> EditorError {
 pub const HEADLINE_MAX: usize = 300;
 pub const STANDFIRST_MAX: usize = 1_000;
 pub const BODY_MAX: usize = 200_000;
+/// Longest canonical address of syndicated copy.
+pub const CANONICAL_MAX: usize = 2_000;
 
 /// Markdown as HTML (raw HTML in it is cleaned when the story is saved).
 pub fn markdown(text: &str) -> String {
@@ -215,6 +221,15 @@ fn validate(draft: &StoryDraft) -> Result<(), EditorError> {
         return Err(field(
             "related",
             "at most 10 related headlines, one a line, of at most 300 characters",
+        ));
+    }
+    let canonical = draft.canonical.trim();
+    if !canonical.is_empty() && !gazette_domain::is_web_address(canonical, CANONICAL_MAX) {
+        return Err(field(
+            "canonical",
+            format!(
+                "the original's full address (at most {CANONICAL_MAX} characters), e.g. https://www.azatutyun.am/a/33000001.html; leave it empty for the newsroom's own story"
+            ),
         ));
     }
     let headline = draft.headline.trim();
@@ -296,7 +311,7 @@ pub fn diff(old: &StoryDraft, new: &StoryDraft) -> Vec<FieldDiff> {
     use similar::{ChangeTag, TextDiff};
     let join = |v: &[String]| v.join(", ");
     let image = |i: Option<i64>| i.map(|n| format!("image {n}")).unwrap_or_default();
-    let fields: [(&'static str, String, String); 12] = [
+    let fields: [(&'static str, String, String); 13] = [
         ("image", image(old.image), image(new.image)),
         ("language", old.language.clone(), new.language.clone()),
         ("related", old.related.join("\n"), new.related.join("\n")),
@@ -317,6 +332,7 @@ pub fn diff(old: &StoryDraft, new: &StoryDraft) -> Vec<FieldDiff> {
         ),
         ("sources", join(&old.sources), join(&new.sources)),
         ("credit", old.credit.clone(), new.credit.clone()),
+        ("canonical", old.canonical.clone(), new.canonical.clone()),
     ];
     let mut out = Vec::new();
     for (name, a, b) in fields {
@@ -494,6 +510,7 @@ impl crate::Core {
         input.tags = draft.tags.clone();
         input.contributors = draft.contributors.clone();
         input.credit = Some(draft.credit.trim().to_owned()).filter(|s| !s.is_empty());
+        input.canonical_url = Some(draft.canonical.trim().to_owned()).filter(|s| !s.is_empty());
         input.dateline_place =
             Some(draft.dateline_place.trim().to_uppercase()).filter(|s| !s.is_empty());
         // A source keeps the site it was stored with.
@@ -746,6 +763,7 @@ impl crate::Core {
             },
             related_headlines: draft.related.clone(),
             footer: base.as_ref().and_then(|a| a.footer.clone()),
+            canonical_url: Some(draft.canonical.trim().to_owned()).filter(|s| !s.is_empty()),
             counters: base
                 .as_ref()
                 .map(|a| a.counters)
@@ -808,6 +826,7 @@ fn input_of(a: &Article) -> ArticleInput {
             .collect(),
         related_headlines: a.related_headlines.clone(),
         footer: a.footer.clone(),
+        canonical_url: a.canonical_url.clone(),
         legacy_views: a.counters.legacy_views,
         legacy_comments: a.counters.legacy_comments,
     }

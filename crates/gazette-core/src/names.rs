@@ -87,11 +87,7 @@ impl crate::Core {
         self.may_manage(by)?;
         let new_name = name(new_name)?;
         let url = url.trim();
-        if !url.is_empty()
-            && (!(url.starts_with("https://") || url.starts_with("http://"))
-                || url.len() > 300
-                || url.contains(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>'))
-        {
+        if !url.is_empty() && !gazette_domain::is_web_address(url, 300) {
             return Err(field(
                 "url",
                 "the source's site as a full address, e.g. https://www.azatutyun.am",

@@ -212,6 +212,9 @@ pub struct Article {
     pub related_headlines: Vec<String>,
     /// The publication line that closed the story where it came from.
     pub footer: Option<String>,
+    /// Where the original lives when this is syndicated copy: the page's
+    /// `rel=canonical` points there instead of at Gazette's own address.
+    pub canonical_url: Option<String>,
     pub counters: Counters,
 }
 
@@ -247,6 +250,27 @@ pub fn site_of_name(name: &str) -> Option<String> {
         && n.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
     looks.then(|| format!("https://{}", n.to_ascii_lowercase()))
+}
+
+/// Whether `s` is a full web address a page may link to: `http://` or
+/// `https://`, a host, at most `max` bytes, nothing that could break out
+/// of an HTML attribute.
+pub fn is_web_address(s: &str, max: usize) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty()
+            && !host.starts_with('.')
+            && !host.contains('@')
+            && host
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    }) && s.len() <= max
+        && !s.contains(|c: char| {
+            c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\' | '`')
+        })
 }
 
 /// The short form of an article used in lists (home, section, contributor
@@ -313,6 +337,9 @@ pub struct ArticleInput {
     pub sources: Vec<SourceInput>,
     pub related_headlines: Vec<String>,
     pub footer: Option<String>,
+    /// The original's address for syndicated copy (an absolute http(s)
+    /// address), see [`Article::canonical_url`].
+    pub canonical_url: Option<String>,
     pub legacy_views: u64,
     pub legacy_comments: u64,
 }
@@ -329,6 +356,15 @@ impl ArticleInput {
                 what: "article",
                 value: self.headline.clone(),
                 why: "a published article needs a publish time".into(),
+            });
+        }
+        if let Some(url) = &self.canonical_url
+            && !is_web_address(url, 2000)
+        {
+            return Err(DomainError::Invalid {
+                what: "canonical address",
+                value: url.clone(),
+                why: "the original's full address, starting with https:// or http://".into(),
             });
         }
         let named = self
@@ -397,6 +433,39 @@ mod tests {
             ..input()
         };
         assert!(i.validate().is_err());
+    }
+
+    #[test]
+    fn canonical_addresses_are_web_addresses() {
+        for good in [
+            "https://www.azatutyun.am/a/33000001.html",
+            "http://example.org",
+            "https://[::1]:8080/x?y=1#z",
+        ] {
+            let i = ArticleInput {
+                canonical_url: Some(good.into()),
+                ..input()
+            };
+            assert_eq!(i.validate(), Ok(()), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "//evil.example/x",
+            "https://",
+            "https://user@evil.example/",
+            "https://a.example/\"><script>",
+            "https://a.example/ b",
+            "ftp://a.example/",
+            "/relative/path",
+        ] {
+            let i = ArticleInput {
+                canonical_url: Some(bad.into()),
+                ..input()
+            };
+            assert!(i.validate().is_err(), "{bad}");
+        }
+        let long = format!("https://a.example/{}", "x".repeat(2000));
+        assert!(!is_web_address(&long, 2000));
     }
 
     #[test]

@@ -333,6 +333,7 @@ impl TextPage {
                 .collect(),
             related_headlines: self.related_headlines,
             footer: self.footer,
+            canonical_url: None,
             legacy_views: self.views,
             legacy_comments: self.comments,
         })

@@ -55,6 +55,7 @@ fn article(id: i64, headline: &str, body: &str, day: i8) -> Article {
         },
         related_headlines: vec![],
         footer: None,
+        canonical_url: None,
         counters: Counters::default(),
     }
 }

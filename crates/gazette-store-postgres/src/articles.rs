@@ -107,7 +107,7 @@ async fn update(tx: &mut Transaction<'_, Postgres>, id: i64, v: &Values<'_>) -> 
         "UPDATE articles SET headline = $2, standfirst = $3, body_html = $4, language = $5, \
          status = $6, published_at = $7, time_zone = $8, updated_at = $9, posting_account_id = $10, \
          credit = $11, dateline_place = $12, footer = $13, legacy_views = $14, legacy_comments = $15, \
-         kind = $16, pinned = $17 WHERE id = $1",
+         kind = $16, pinned = $17, canonical_url = $18 WHERE id = $1",
     )
     .bind(id)
     .bind(input.headline.trim())
@@ -126,6 +126,7 @@ async fn update(tx: &mut Transaction<'_, Postgres>, id: i64, v: &Values<'_>) -> 
     .bind(v.legacy_comments)
     .bind(input.kind.as_str())
     .bind(i64::from(input.pinned))
+    .bind(&input.canonical_url)
     .execute(&mut **tx)
     .await
     .map_err(db_err)?;
@@ -177,8 +178,8 @@ async fn insert(
         let inserted: Result<Option<i64>, sqlx::Error> = sqlx::query_scalar(
             "INSERT INTO articles (import_key, slug, headline, standfirst, body_html, language, \
              status, published_at, time_zone, updated_at, posting_account_id, credit, \
-             dateline_place, footer, legacy_views, legacy_comments, kind, pinned) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+             dateline_place, footer, legacy_views, legacy_comments, kind, pinned, canonical_url) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
              ON CONFLICT (import_key) DO NOTHING RETURNING id",
         )
         .bind(&input.import_key)
@@ -199,6 +200,7 @@ async fn insert(
         .bind(v.legacy_comments)
         .bind(input.kind.as_str())
         .bind(i64::from(input.pinned))
+        .bind(&input.canonical_url)
         .fetch_optional(&mut *savepoint)
         .await;
         match inserted {
@@ -357,7 +359,7 @@ pub(crate) async fn save_in(
 macro_rules! article_select {
     () => {
             "SELECT a.id, a.slug, a.headline, a.standfirst, a.body_html, a.language, a.status, a.kind, \
-               a.published_at, a.time_zone, a.updated_at, a.credit, a.dateline_place, a.footer, \
+               a.published_at, a.time_zone, a.updated_at, a.credit, a.dateline_place, a.footer, a.canonical_url, \
                a.views, a.comments, a.legacy_views, a.legacy_comments, a.posting_account_id, \
                ac.slug AS account_slug, ac.name AS account_name, \
                (SELECT COALESCE(json_agg(json_build_array(s.id, s.slug, s.name, s.parent_id) ORDER BY x.position), '[]')::text \
@@ -871,7 +873,7 @@ impl ArticleStore for PgStore {
         let rows: Vec<(i64, String, i64)> = sqlx::query_as(
             "SELECT id, slug, updated_at FROM articles \
              WHERE id >= $1 AND id < $2 AND status = 'published' AND published_at <= $3 \
-             ORDER BY id",
+             AND canonical_url IS NULL ORDER BY id",
         )
         .bind(from.0)
         .bind(to.0)

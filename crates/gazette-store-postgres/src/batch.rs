@@ -242,12 +242,12 @@ pub(crate) async fn save_batch(
         let rows: Vec<(i64, String)> = sqlx::query_as(
             "INSERT INTO articles (import_key, slug, headline, standfirst, body_html, language, \
              status, published_at, time_zone, updated_at, posting_account_id, credit, \
-             dateline_place, footer, legacy_views, legacy_comments, kind, pinned) \
-             SELECT k, s, h, sf, b, l, st, p, z, $10, a, c, d, f, lv, lc, kd, pn FROM UNNEST( \
+             dateline_place, footer, legacy_views, legacy_comments, kind, pinned, canonical_url) \
+             SELECT k, s, h, sf, b, l, st, p, z, $10, a, c, d, f, lv, lc, kd, pn, cu FROM UNNEST( \
                $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
                $7::text[], $8::bigint[], $9::text[], $11::bigint[], $12::text[], $13::text[], \
-               $14::text[], $15::bigint[], $16::bigint[], $17::text[], $18::bigint[]) \
-               AS t(k, s, h, sf, b, l, st, p, z, a, c, d, f, lv, lc, kd, pn) \
+               $14::text[], $15::bigint[], $16::bigint[], $17::text[], $18::bigint[], $19::text[]) \
+               AS t(k, s, h, sf, b, l, st, p, z, a, c, d, f, lv, lc, kd, pn, cu) \
              ON CONFLICT DO NOTHING RETURNING id, slug",
         )
         .bind(col(&|i| i.import_key.clone()))
@@ -272,6 +272,7 @@ pub(crate) async fn save_batch(
                 .map(|&n| i64::from(inputs[n].pinned))
                 .collect::<Vec<_>>(),
         )
+        .bind(col(&|i| i.canonical_url.clone()))
         .fetch_all(&mut **tx)
         .await
         .map_err(db_err)?;

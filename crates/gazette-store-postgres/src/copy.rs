@@ -31,7 +31,7 @@ fn first_sql(table: CopyTable) -> &'static str {
         CopyTable::Sources => "SELECT id, slug, name, url FROM sources ORDER BY id LIMIT $1",
         CopyTable::Tags => "SELECT id, slug, name FROM tags ORDER BY id LIMIT $1",
         CopyTable::Articles => {
-            "SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned FROM articles ORDER BY id LIMIT $1"
+            "SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned, canonical_url FROM articles ORDER BY id LIMIT $1"
         }
         CopyTable::ArticleSections => {
             "SELECT article_id, section_id, position::bigint, published_at FROM article_sections ORDER BY article_id, section_id LIMIT $1"
@@ -100,7 +100,7 @@ fn after_sql(table: CopyTable) -> &'static str {
             "SELECT id, slug, name FROM tags WHERE id > $2::bigint ORDER BY id LIMIT $1"
         }
         CopyTable::Articles => {
-            "SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned FROM articles WHERE id > $2::bigint ORDER BY id LIMIT $1"
+            "SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned, canonical_url FROM articles WHERE id > $2::bigint ORDER BY id LIMIT $1"
         }
         CopyTable::ArticleSections => {
             "SELECT article_id, section_id, position::bigint, published_at FROM article_sections WHERE (article_id, section_id) > ($2::bigint, $3::bigint) ORDER BY article_id, section_id LIMIT $1"
@@ -179,7 +179,7 @@ fn insert_sql(table: CopyTable) -> &'static str {
             "INSERT INTO tags (id, slug, name) SELECT id, slug, name FROM json_populate_recordset(NULL::tags, $1::json)"
         }
         CopyTable::Articles => {
-            "INSERT INTO articles (id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned) SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned FROM json_populate_recordset(NULL::articles, $1::json)"
+            "INSERT INTO articles (id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned, canonical_url) SELECT id, import_key, slug, headline, standfirst, body_html, language, status, published_at, time_zone, updated_at, posting_account_id, credit, dateline_place, footer, views, comments, legacy_views, legacy_comments, kind, pinned, canonical_url FROM json_populate_recordset(NULL::articles, $1::json)"
         }
         CopyTable::ArticleSections => {
             "INSERT INTO article_sections (article_id, section_id, position, published_at) SELECT article_id, section_id, position, published_at FROM json_populate_recordset(NULL::article_sections, $1::json)"

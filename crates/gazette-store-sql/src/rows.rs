@@ -58,6 +58,7 @@ pub struct ArticleRow {
     credit: Option<String>,
     dateline_place: Option<String>,
     footer: Option<String>,
+    canonical_url: Option<String>,
     views: i64,
     comments: i64,
     legacy_views: i64,
@@ -163,6 +164,7 @@ impl ArticleRow {
             },
             related_headlines,
             footer: self.footer,
+            canonical_url: self.canonical_url,
             counters: counters(
                 self.views,
                 self.legacy_views,
@@ -324,6 +326,7 @@ mod from_rusqlite {
                 credit: r.get("credit")?,
                 dateline_place: r.get("dateline_place")?,
                 footer: r.get("footer")?,
+                canonical_url: r.get("canonical_url")?,
                 views: r.get("views")?,
                 comments: r.get("comments")?,
                 legacy_views: r.get("legacy_views")?,

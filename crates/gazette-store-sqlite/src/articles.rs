@@ -139,7 +139,7 @@ pub(crate) fn save_in(
                  language = ?4, status = ?5, published_at = ?6, time_zone = ?7, \
                  updated_at = ?8, posting_account_id = ?9, credit = ?10, dateline_place = ?11, \
                  footer = ?12, legacy_views = ?13, legacy_comments = ?14, kind = ?15, \
-                 pinned = ?16 WHERE id = ?1",
+                 pinned = ?16, canonical_url = ?17 WHERE id = ?1",
                 rusqlite::params![
                     id,
                     input.headline.trim(),
@@ -157,6 +157,7 @@ pub(crate) fn save_in(
                     legacy_comments,
                     input.kind.as_str(),
                     i64::from(input.pinned),
+                    input.canonical_url,
                 ],
             )?;
             exec(
@@ -185,8 +186,8 @@ pub(crate) fn save_in(
                 .prepare_cached(
                     "INSERT INTO articles (import_key, slug, headline, standfirst, \
                      language, status, published_at, time_zone, updated_at, posting_account_id, \
-                     credit, dateline_place, footer, legacy_views, legacy_comments, kind, pinned) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
+                     credit, dateline_place, footer, legacy_views, legacy_comments, kind, pinned, canonical_url) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) \
                      RETURNING id",
                 )
                 .and_then(|mut stmt| {
@@ -209,6 +210,7 @@ pub(crate) fn save_in(
                             legacy_comments,
                             input.kind.as_str(),
                             i64::from(input.pinned),
+                            input.canonical_url,
                         ],
                         |r| r.get(0),
                     )
@@ -877,7 +879,7 @@ impl ArticleStore for SqliteStore {
                 conn.prepare_cached(
                     "SELECT id, slug, updated_at FROM articles \
                      WHERE id >= ?1 AND id < ?2 AND status = 'published' AND published_at <= ?3 \
-                     ORDER BY id",
+                     AND canonical_url IS NULL ORDER BY id",
                 )
                 .and_then(|mut stmt| {
                     stmt.query_map((from.0, to.0, now.as_second()), |r| {

@@ -228,7 +228,9 @@ pub trait ArticleStore: Send + Sync + 'static {
     ) -> StoreResult<Vec<ArticleSummary>>;
 
     /// The live stories and standing pages with `from <= id < to`, in id
-    /// order: one file of the sitemap.
+    /// order: one file of the sitemap. Syndicated copy (an article with a
+    /// canonical address elsewhere) is left out: a sitemap lists only the
+    /// addresses search engines should index.
     async fn sitemap_entries(
         &self,
         from: ArticleId,

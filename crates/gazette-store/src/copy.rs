@@ -182,6 +182,7 @@ impl CopyTable {
                 "legacy_comments",
                 "kind",
                 "pinned",
+                "canonical_url",
             ],
             CopyTable::ArticleSections => &["article_id", "section_id", "position", "published_at"],
             CopyTable::ArticleContributors => {

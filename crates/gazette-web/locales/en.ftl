@@ -94,6 +94,8 @@ article-by-account = by
 sections = Sections
 tags = Tags:
 share-title = Share this story
+# Before a link to the original of a story carried from another publication.
+first-published = First published at
 share-email = E-mail
 related-headlines = Related headlines
 related-stories = Related stories

@@ -92,6 +92,7 @@ article-by-account = հրապարակող՝
 sections = Բաժիններ
 tags = Պիտակներ՝
 share-title = Կիսվել նյութով
+first-published = Առաջին անգամ հրապարակվել է՝
 share-email = Էլ. փոստ
 related-headlines = Առնչվող վերնագրեր
 related-stories = Առնչվող նյութեր

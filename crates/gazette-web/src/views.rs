@@ -258,8 +258,13 @@ pub struct ArticleView {
     pub footer: Option<String>,
     pub tags: Vec<LinkView>,
     pub language: String,
-    /// The page's one address, absolute.
+    /// The address search engines should index, absolute: the story's own,
+    /// or for syndicated copy the original's.
     pub canonical: String,
+    /// The story's own address on this site, absolute (what readers share).
+    pub url: String,
+    /// Syndicated copy: the original, named by its site.
+    pub original: Option<LinkView>,
     /// The story's picture (its first image) or the site's share card,
     /// absolute.
     pub image: String,
@@ -292,7 +297,7 @@ fn absolute(base_url: &str, path: &str) -> String {
 }
 
 /// The story as schema.org's `NewsArticle`, for search engines.
-fn news_article_json(a: &Article, newsroom: &Newsroom, canonical: &str, image: &str) -> String {
+fn news_article_json(a: &Article, newsroom: &Newsroom, url: &str, image: &str) -> String {
     let iso = |z: &ZonedDateTime| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string();
     let authors: Vec<serde_json::Value> = if a.contributors.is_empty() {
         vec![serde_json::json!({ "@type": "Organization", "name": newsroom.name })]
@@ -309,11 +314,11 @@ fn news_article_json(a: &Article, newsroom: &Newsroom, canonical: &str, image: &
             .collect()
     };
     let published = a.published_at.as_ref().map(iso);
-    let value = serde_json::json!({
+    let mut value = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "mainEntityOfPage": { "@type": "WebPage", "@id": canonical },
-        "url": canonical,
+        "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+        "url": url,
         "headline": a.headline,
         "description": a.standfirst,
         "datePublished": published,
@@ -336,6 +341,10 @@ fn news_article_json(a: &Article, newsroom: &Newsroom, canonical: &str, image: &
         "inLanguage": a.language,
         "isAccessibleForFree": true,
     });
+    // Syndicated copy names the story it carries.
+    if let Some(original) = &a.canonical_url {
+        value["isBasedOn"] = original.as_str().into();
+    }
     // Inside <script>, "</" could end the element: JSON allows "<\/".
     value.to_string().replace("</", "<\\/")
 }
@@ -343,7 +352,8 @@ fn news_article_json(a: &Article, newsroom: &Newsroom, canonical: &str, image: &
 impl ArticleView {
     /// `hit_token` is the token the page's beacon sends back.
     pub fn new(a: &Article, newsroom: &Newsroom, hit_token: &str) -> Self {
-        let canonical = absolute(&newsroom.base_url, &urls::article(&a.slug));
+        let url = absolute(&newsroom.base_url, &urls::article(&a.slug));
+        let canonical = a.canonical_url.clone().unwrap_or_else(|| url.clone());
         let image = absolute(
             &newsroom.base_url,
             first_image(&a.body_html).unwrap_or(crate::pages::assets::CARD_PATH),
@@ -391,12 +401,25 @@ impl ArticleView {
                 .as_ref()
                 .and_then(|p| IsoWeek::of_zoned(&p.with_time_zone(newsroom.time_zone.clone())).ok())
                 .map(urls::week),
-            share: share_links(&canonical, &a.headline),
-            json_ld: news_article_json(a, newsroom, &canonical, &image),
+            share: share_links(&url, &a.headline),
+            json_ld: news_article_json(a, newsroom, &url, &image),
+            original: a.canonical_url.as_ref().map(|href| LinkView {
+                name: site_name(href),
+                href: href.clone(),
+            }),
             canonical,
+            url,
             image,
         }
     }
+}
+
+/// The site of an address as readers name it: `https://www.azatutyun.am/a/1`
+/// is `azatutyun.am`.
+fn site_name(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    host.strip_prefix("www.").unwrap_or(host).to_owned()
 }
 
 /// Share links: plain addresses of the networks' share pages and e-mail.

@@ -419,6 +419,7 @@ pub async fn generate(core: &Core, count: u32, weeks: u32, seed: u64) -> anyhow:
             sources: sources.into_iter().map(SourceInput::named).collect(),
             related_headlines: Vec::new(),
             footer: None,
+            canonical_url: None,
             legacy_views: 0,
             legacy_comments: 0,
         };

@@ -261,6 +261,21 @@ impl Mapper {
         Some(OldUrl(old_url_key(u.path(), &query)))
     }
 
+    /// The original's address of syndicated copy, as an SEO plugin kept
+    /// it (Yoast's or Rank Math's canonical field). One pointing back at
+    /// the site itself says nothing once the site moves to Gazette, and
+    /// one that is not a full web address is left out.
+    fn canonical_of(&self, item: &Item) -> Option<String> {
+        let url = ["_yoast_wpseo_canonical", "rank_math_canonical_url"]
+            .iter()
+            .filter_map(|k| item.meta(k))
+            .map(str::trim)
+            .find(|u| !u.is_empty())?;
+        let parsed = url::Url::parse(url).ok()?;
+        (gazette_domain::is_web_address(url, 2000) && parsed.host_str() != Some(self.host.as_str()))
+            .then(|| url.to_owned())
+    }
+
     /// A category's section name path: the section name and its parent's.
     pub fn category_name(&self, slug: &str) -> Option<String> {
         self.categories.get(slug).map(|t| decode_entities(&t.name))
@@ -525,6 +540,7 @@ impl Mapper {
             sources: lead.sources.into_iter().map(SourceInput::named).collect(),
             related_headlines: Vec::new(),
             footer: None,
+            canonical_url: self.canonical_of(item),
             legacy_views,
             legacy_comments: 0,
         };

@@ -289,3 +289,44 @@ fn links_to_the_old_site_become_relative_and_its_files_stay() {
         "{body}"
     );
 }
+
+#[test]
+fn an_seo_plugins_canonical_address_marks_syndicated_copy() {
+    let meta = |k: &str, v: &str| {
+        format!(
+            "<wp:postmeta><wp:meta_key><![CDATA[{k}]]></wp:meta_key><wp:meta_value><![CDATA[{v}]]></wp:meta_value></wp:postmeta>\n\t\t<wp:comment>"
+        )
+    };
+    let with =
+        |k: &str, v: &str, id: i64| post(id, "Hello").replacen("<wp:comment>", &meta(k, v), 1);
+    let items = mapped(&wxr(
+        "1.2",
+        &[
+            with("_yoast_wpseo_canonical", "https://wire.example/story/1", 7),
+            with("rank_math_canonical_url", "https://partner.example/a/2", 8),
+            // Back at the old site itself: says nothing once it moves.
+            with(
+                "_yoast_wpseo_canonical",
+                "https://harbour.example/2025/11/24/story-9/",
+                9,
+            ),
+            with("_yoast_wpseo_canonical", "javascript:alert(1)", 10),
+            post(11, "Hello"),
+        ]
+        .concat(),
+    ));
+    let urls: Vec<Option<&str>> = items
+        .iter()
+        .map(|i| i.article.canonical_url.as_deref())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            Some("https://wire.example/story/1"),
+            Some("https://partner.example/a/2"),
+            None,
+            None,
+            None
+        ]
+    );
+}

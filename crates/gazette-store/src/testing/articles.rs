@@ -32,6 +32,7 @@ pub(super) fn checks() -> Vec<Check> {
         check!(Articles, updates_are_followed_in_order),
         check!(Articles, a_time_range_lists_its_live_stories),
         check!(Articles, sitemap_entries_are_live_and_in_id_ranges),
+        check!(Articles, syndicated_copy_keeps_its_original_address),
         check!(Articles, neighbours_in_a_section_skip_what_is_not_live),
         check!(Articles, the_staff_list_shows_every_status_filtered),
     ]
@@ -874,6 +875,53 @@ async fn sitemap_entries_are_live_and_in_id_ranges(ctx: &Ctx) {
         .await
         .unwrap();
     assert!(none.is_empty());
+}
+
+async fn syndicated_copy_keeps_its_original_address(ctx: &Ctx) {
+    let store = &*ctx.store;
+    let original = "https://wire.example/2025/11/24/ferry-strike?ref=gazette";
+    let own = add(store, "own", "Our Own Story", at(2025, 11, 24, 9)).await;
+    // One saved alone, one in a batch (PostgreSQL's batch path is its own
+    // statement).
+    let mut carried = sample("carried", "A Carried Story", at(2025, 11, 24, 10));
+    carried.canonical_url = Some(original.into());
+    let one = store.save_article(&carried, now()).await.unwrap();
+    let mut batched = sample("batched", "A Batched Story", at(2025, 11, 24, 11));
+    batched.canonical_url = Some("https://partner.example/a/1".into());
+    let two = store.save_articles(&[batched], now()).await.unwrap()[0].id;
+    let read = store.articles_by_ids(&[one.id, two]).await.unwrap();
+    let url_of = |id| {
+        read.iter()
+            .find(|a| a.id == id)
+            .and_then(|a| a.canonical_url.clone())
+    };
+    assert_eq!(url_of(one.id).as_deref(), Some(original));
+    assert_eq!(url_of(two).as_deref(), Some("https://partner.example/a/1"));
+    let mine = store.article_by_slug("our-own-story", now()).await.unwrap();
+    assert_eq!(mine.canonical_url, None);
+    // Only the newsroom's own stories are in the sitemap.
+    let last = store.last_article_id().await.unwrap();
+    let listed = store
+        .sitemap_entries(ArticleId(0), ArticleId(last.0 + 1), now())
+        .await
+        .unwrap();
+    assert_eq!(listed.iter().map(|e| e.id).collect::<Vec<_>>(), [own]);
+    // Saving without it makes the story the newsroom's own again.
+    carried.canonical_url = None;
+    store.save_article(&carried, now()).await.unwrap();
+    let again = store
+        .article_by_slug(one.slug.as_str(), now())
+        .await
+        .unwrap();
+    assert_eq!(again.canonical_url, None);
+    // An address that is not a web address is refused, nothing stored.
+    let mut bad = sample("bad", "A Bad Address", at(2025, 11, 24, 12));
+    bad.canonical_url = Some("javascript:alert(1)".into());
+    assert!(store.save_article(&bad, now()).await.is_err());
+    assert!(matches!(
+        store.article_by_slug("a-bad-address", now()).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 async fn neighbours_in_a_section_skip_what_is_not_live(ctx: &Ctx) {

@@ -19,6 +19,7 @@ async fn fill(store: &dyn Store) {
     // higher id, and must still be copied first.
     let mut obit = sample("o", "An Obituary", at(2025, 11, 20, 9));
     obit.sections = vec!["Obituaries".into()];
+    obit.canonical_url = Some("https://partner.example/obituaries/1".into());
     store.save_article(&obit, now()).await.unwrap();
     store
         .ensure_section("Obituaries", Some("Community"))
@@ -191,6 +192,11 @@ async fn a_copy_holds_every_row_and_keeps_working(ctx: &Ctx) {
         assert_eq!(a, b, "{table:?} rows are equal");
     }
     // The copy serves as the original did.
+    let obit = target.article_by_slug("an-obituary", now()).await.unwrap();
+    assert_eq!(
+        obit.canonical_url.as_deref(),
+        Some("https://partner.example/obituaries/1")
+    );
     let story = target
         .article_by_slug("harbour-story", now())
         .await

@@ -262,6 +262,7 @@ pub fn sample(key: &str, headline: &str, published: ZonedDateTime) -> ArticleInp
         ],
         related_headlines: vec!["Ferry timetable changes".into(), "Harbour wall vote".into()],
         footer: Some("The Meridian Courier".into()),
+        canonical_url: None,
         legacy_views: 62,
         legacy_comments: 4,
     }

@@ -47,6 +47,8 @@ pub struct StoryForm {
     language: String,
     /// Related headlines, one a line.
     related: String,
+    /// The original's address, for syndicated copy.
+    canonical: String,
     /// `draft`, `review`, `publish`, `schedule`, `withdraw` or `keep`.
     action: String,
     /// `YYYY-MM-DDTHH:MM` on the newsroom's clock.
@@ -76,6 +78,7 @@ impl StoryForm {
             slug: d.slug.clone(),
             language: d.language.clone(),
             related: d.related.join("\n"),
+            canonical: d.canonical.clone(),
             action: action.into(),
             publish_at: String::new(),
             revision,
@@ -138,6 +141,7 @@ impl StoryForm {
                 .filter(|l| !l.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            canonical: self.canonical.trim().to_owned(),
         };
         Ok((draft, action))
     }

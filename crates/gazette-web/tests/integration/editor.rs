@@ -517,3 +517,103 @@ engines!(
         assert!(r.text().await.unwrap().contains("already live"));
     }
 );
+
+engines!(
+    syndicated_copy_names_the_original_as_canonical,
+    |engine: Engine| async move {
+        let app = TestApp::spawn(engine).await;
+        app.story("own", "Our Own Story", days_ago(2)).await;
+        add(&app, "ed@example.org", Role::Editor).await;
+        let ed = signed_in(&app, "ed@example.org").await;
+        let original = "https://www.azatutyun.am/a/33000001.html?x=1&y=2";
+        let mut fields = vec![
+            ("headline", "Carried From A Partner"),
+            ("body", "The partner's story, carried with permission."),
+            ("dateline_place", "Yerevan"),
+            ("sources", "Azatutyun"),
+            ("canonical", original),
+            ("action", "publish"),
+        ];
+        let r = send(&app, &ed, "/admin/stories/new", &fields).await;
+        let (id, _) = saved_at(&r);
+        let html = app.text("/articles/carried-from-a-partner").await;
+        let escaped = "https://www.azatutyun.am/a/33000001.html?x=1&amp;y=2";
+        assert!(
+            html.contains(&format!(r#"<link rel="canonical" href="{escaped}">"#)),
+            "search engines are sent to the original: {html}"
+        );
+        assert!(
+            html.contains(&format!(r#"<meta property="og:url" content="{escaped}">"#)),
+            "{html}"
+        );
+        assert!(
+            html.contains(&format!(
+                r#"First published at <a href="{escaped}">azatutyun.am</a>"#
+            )),
+            "readers see where it came from: {html}"
+        );
+        assert!(
+            html.contains(r#""isBasedOn":"https://www.azatutyun.am/a/33000001.html?x=1\u0026y=2""#)
+                || html
+                    .contains(r#""isBasedOn":"https://www.azatutyun.am/a/33000001.html?x=1&y=2""#),
+            "{html}"
+        );
+        assert!(
+            html.contains("sharer.php?u=http%3A%2F%2F127%2E0%2E0%2E1%2Farticles%2Fcarried%2Dfrom%2Da%2Dpartner"),
+            "readers share the page they read: {html}"
+        );
+        // Only the newsroom's own stories are in the sitemap.
+        let sitemap = app.text("/sitemaps/stories-0.xml").await;
+        assert!(sitemap.contains("/articles/our-own-story<"), "{sitemap}");
+        assert!(!sitemap.contains("carried-from-a-partner"), "{sitemap}");
+        // The editor shows it again, and a bad address is named, not saved.
+        let edit = format!("/admin/stories/{id}");
+        let (_, form) = page(&app, &ed, &edit).await;
+        assert_eq!(input(&form, "canonical"), escaped);
+        for bad in [
+            "javascript:alert(1)",
+            "https://a.example/\"><script>alert(1)</script>",
+            "www.azatutyun.am/a/1",
+        ] {
+            fields.retain(|(k, _)| *k != "canonical");
+            fields.push(("canonical", bad));
+            let r = send(&app, &ed, "/admin/stories/new", &fields).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+            let html = r.text().await.unwrap();
+            assert!(html.contains(r#"id="canonical-error""#), "{bad}: {html}");
+            assert!(
+                html.contains("full address (at most 2000 characters)"),
+                "{bad}: {html}"
+            );
+            assert!(!html.contains("<script>alert(1)"), "{html}");
+        }
+        assert_eq!(
+            app.get("/articles/carried-from-a-partner-2").await.status(),
+            404,
+            "nothing saved"
+        );
+        // Emptied, the story is the newsroom's own again.
+        let r = send(
+            &app,
+            &ed,
+            &edit,
+            &[
+                ("headline", "Carried From A Partner"),
+                ("body", "Now our own reporting."),
+                ("canonical", ""),
+                ("action", "keep"),
+                ("revision", "1"),
+            ],
+        )
+        .await;
+        saved_at(&r);
+        let html = app.text("/articles/carried-from-a-partner").await;
+        assert!(
+            html.contains(
+                r#"<link rel="canonical" href="http://127.0.0.1/articles/carried-from-a-partner">"#
+            ),
+            "{html}"
+        );
+        assert!(!html.contains("First published at"), "{html}");
+    }
+);
