@@ -16,6 +16,14 @@
 //! digit, in any script, and lower-cased (tantivy's default analyzer), so
 //! Armenian and English are found alike. There is no stemming: a newsroom
 //! writing in two scripts gets the same, predictable matching in both.
+//!
+//! Phrases in quotes are matched through a field of shingles: every run
+//! of two and of three neighbouring words of the headline, standfirst and
+//! body as one term ("city council", "a member of"). A phrase of up to
+//! three words is then one term, and a longer one a few runs of three at
+//! their places, instead of every position of "a" and "the" in every
+//! story: on 100,000 generated stories a phrase of common words took
+//! 10–16 ms a query with plain phrase matching.
 
 use std::{
     ops::Bound,
@@ -29,20 +37,22 @@ use tantivy::{
     DateTime, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
     collector::{Count, TopDocs},
     query::{
-        AllQuery, BooleanQuery, Occur, Query as TantivyQuery, QueryParser, RangeQuery, TermQuery,
+        AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TantivyQuery, QueryParser,
+        RangeQuery, TermQuery,
     },
     schema::{
         FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
         TextOptions, Value,
     },
     snippet::SnippetGenerator,
+    tokenizer::{PreTokenizedString, TextAnalyzer, Token},
 };
 
 use gazette_domain::{Article, ArticleId, ArticleKind, ArticleStatus};
 
 /// Bumped whenever the schema or the analysis changes: an index of
 /// another version is thrown away and built again from the store.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The longest query text taken; longer text is cut (and the page says so).
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -93,6 +103,10 @@ struct Fields {
     headline: Field,
     standfirst: Field,
     body: Field,
+    /// Runs of two and three neighbouring words of the headline,
+    /// standfirst and body, each at its first word's position: phrases
+    /// are matched here.
+    shingles: Field,
     section: Field,
     section_name: Field,
     contributor: Field,
@@ -116,6 +130,14 @@ fn schema() -> (Schema, Fields) {
         headline: b.add_text_field("headline", text.clone()),
         standfirst: b.add_text_field("standfirst", text.clone()),
         body: b.add_text_field("body", text),
+        shingles: b.add_text_field(
+            "shingles",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("default")
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
         section: b.add_text_field("section", STRING),
         section_name: b.add_text_field("section_name", STORED),
         contributor: b.add_text_field("contributor", STRING),
@@ -322,13 +344,14 @@ impl SearchIndex {
         mark: Option<Mark>,
     ) -> SearchResult<()> {
         let f = self.fields;
+        let mut analyzer = self.analyzer();
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         for id in gone {
             writer.delete_term(id_term(f.id, *id));
         }
         for a in articles {
             writer.delete_term(id_term(f.id, a.id));
-            if let Some(doc) = document(f, a) {
+            if let Some(doc) = document(f, a, &mut analyzer) {
                 writer.add_document(doc)?;
             }
         }
@@ -352,6 +375,137 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// The default analyzer: how every text field is cut into words.
+    fn analyzer(&self) -> TextAnalyzer {
+        self.index
+            .tokenizers()
+            .get("default")
+            .unwrap_or_else(|| TextAnalyzer::from(tantivy::tokenizer::SimpleTokenizer::default()))
+    }
+
+    /// The words of `phrase` as the index holds them, with their positions.
+    fn words_of(&self, phrase: &str) -> Vec<(usize, String)> {
+        let mut analyzer = self.analyzer();
+        let mut stream = analyzer.token_stream(phrase);
+        let mut out = Vec::new();
+        while let Some(t) = stream.next() {
+            out.push((t.position, t.text.clone()));
+        }
+        out
+    }
+
+    /// The query of what a reader typed: the parser's, with each phrase in
+    /// quotes matched through the body's word pairs. When phrases were
+    /// rewritten, also the parser's own query, whose terms the snippets
+    /// mark.
+    fn words_query(
+        &self,
+        parser: &QueryParser,
+        text: &str,
+    ) -> (Box<dyn TantivyQuery>, Option<Box<dyn TantivyQuery>>) {
+        let (phrases, mut rest) = split_phrases(text);
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for phrase in phrases {
+            let words = self.words_of(phrase);
+            if words.len() < 2 {
+                rest.push(' ');
+                rest.push_str(phrase);
+            } else {
+                clauses.push((Occur::Must, self.phrase_query(&words)));
+            }
+        }
+        let (as_typed, _errors) = parser.parse_query_lenient(text);
+        if clauses.is_empty() {
+            return (as_typed, None);
+        }
+        if rest.chars().any(char::is_alphanumeric) {
+            let (parsed, _errors) = parser.parse_query_lenient(&rest);
+            // Required and excluded words join the phrases' clauses (a
+            // query of exclusions alone would match nothing); anything
+            // else is one more requirement.
+            match parsed.downcast_ref::<BooleanQuery>() {
+                Some(b) if b.clauses().iter().all(|(o, _)| *o != Occur::Should) => {
+                    clauses.extend(b.clauses().iter().map(|(o, q)| (*o, q.box_clone())))
+                }
+                _ => clauses.push((Occur::Must, parsed)),
+            }
+        }
+        (Box::new(BooleanQuery::new(clauses)), Some(as_typed))
+    }
+
+    /// A phrase of two or more words. Matched through the shingles: a
+    /// phrase of two or three words is one of them, a longer one runs of
+    /// three at their places (every third word, and the last three: each
+    /// word covered at its place). The same phrase in the headline or
+    /// standfirst (their shingles kept under a mark) only adds to the
+    /// score: those short lists are asked only about stories that match.
+    fn phrase_query(&self, words: &[(usize, String)]) -> Box<dyn TantivyQuery> {
+        let f = self.fields;
+        let first = words[0].0;
+        let plain = |field: Field| -> Box<dyn TantivyQuery> {
+            Box::new(PhraseQuery::new_with_offset(
+                words
+                    .iter()
+                    .map(|(p, w)| (p - first, Term::from_field_text(field, w)))
+                    .collect(),
+            ))
+        };
+        let consecutive = words.windows(2).all(|w| w[0].0 + 1 == w[1].0);
+        if !consecutive {
+            // A word too long to index sat in the phrase: no shingle spans
+            // it, so each text is matched word by word.
+            return Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(plain(f.headline), 3.0)),
+                ),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(plain(f.standfirst), 1.5)),
+                ),
+                (Occur::Should, plain(f.body)),
+            ]));
+        }
+        let run = |mark: &str, at: usize, len: usize| {
+            let text: Vec<&str> = words[at..at + len]
+                .iter()
+                .map(|(_, w)| w.as_str())
+                .collect();
+            Term::from_field_text(f.shingles, &format!("{mark}{}", text.join(" ")))
+        };
+        let matched = |mark: &str| -> Box<dyn TantivyQuery> {
+            if words.len() <= 3 {
+                Box::new(TermQuery::new(
+                    run(mark, 0, words.len()),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                let last = words.len() - 3;
+                let mut starts: Vec<usize> = (0..=last).step_by(3).collect();
+                if starts.last() != Some(&last) {
+                    starts.push(last);
+                }
+                Box::new(PhraseQuery::new_with_offset(
+                    starts
+                        .into_iter()
+                        .map(|at| (at, run(mark, at, 3)))
+                        .collect(),
+                ))
+            }
+        };
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, matched("")),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(matched(MARKS[0]), 3.0)),
+            ),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(matched(MARKS[1]), 1.5)),
+            ),
+        ]))
+    }
+
     /// Runs a reader's search. Never fails on what the reader typed: text
     /// that is not a valid query is read as plain words.
     pub fn search(&self, q: &Query) -> SearchResult<Hits> {
@@ -364,12 +518,13 @@ impl SearchIndex {
         parser.set_field_boost(f.standfirst, 1.5);
         // Every word must match, as readers expect of a news site's search.
         parser.set_conjunction_by_default();
-        let words: Box<dyn TantivyQuery> = if text.trim().is_empty() {
-            Box::new(AllQuery)
+        let (words, highlight): (Box<dyn TantivyQuery>, _) = if text.trim().is_empty() {
+            (Box::new(AllQuery), None)
         } else {
-            let (parsed, _errors) = parser.parse_query_lenient(&text);
-            parsed
+            self.words_query(&parser, &text)
         };
+        // The snippets mark the words as the reader typed them.
+        let marked: &dyn TantivyQuery = highlight.as_deref().unwrap_or(&*words);
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
             vec![(Occur::Must, words.box_clone())];
         for (field, slug) in [
@@ -434,9 +589,9 @@ impl SearchIndex {
                 (total, docs.into_iter().map(|(_, a)| a).collect())
             }
         };
-        let mut body_snippets = SnippetGenerator::create(&searcher, &*words, f.body)?;
+        let mut body_snippets = SnippetGenerator::create(&searcher, marked, f.body)?;
         body_snippets.set_max_num_chars(220);
-        let mut headline_marks = SnippetGenerator::create(&searcher, &*words, f.headline)?;
+        let mut headline_marks = SnippetGenerator::create(&searcher, marked, f.headline)?;
         headline_marks.set_max_num_chars(1000);
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
@@ -491,6 +646,82 @@ impl SearchIndex {
     }
 }
 
+/// Positions between two texts' shingles: no phrase spans them.
+const TEXT_GAP: usize = 1_000;
+
+/// Shingles of the headline and standfirst are also kept under these
+/// marks (no word holds `^`), so that a phrase there can raise a story's
+/// score by a look at a short list.
+const MARKS: [&str; 2] = ["^h ", "^s "];
+
+/// Every run of two and of three neighbouring words of `texts`, cut as
+/// the index cuts them, as one token at its first word's position ("city
+/// council", "city council said"). A run never spans two texts, nor a
+/// word too long to be indexed.
+fn shingles(analyzer: &mut TextAnalyzer, texts: &[&str]) -> PreTokenizedString {
+    let mut tokens = Vec::new();
+    let mut base = 0;
+    for (n, text) in texts.iter().enumerate() {
+        let mark = MARKS.get(n);
+        let mut words: Vec<(usize, String)> = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            words.push((base + t.position, t.text.clone()));
+        }
+        for (i, (at, word)) in words.iter().enumerate() {
+            let next = |k: usize| words.get(i + k).filter(|(p, _)| *p == at + k);
+            let token = |text: String| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position: *at,
+                text,
+                position_length: 1,
+            };
+            let mut runs = Vec::new();
+            if let Some((_, second)) = next(1) {
+                runs.push(format!("{word} {second}"));
+                if let Some((_, third)) = next(2) {
+                    runs.push(format!("{word} {second} {third}"));
+                }
+            }
+            for run in runs {
+                if let Some(mark) = mark {
+                    tokens.push(token(format!("{mark}{run}")));
+                }
+                tokens.push(token(run));
+            }
+        }
+        base = words.last().map_or(base, |(p, _)| p + TEXT_GAP);
+    }
+    PreTokenizedString {
+        text: String::new(),
+        tokens,
+    }
+}
+
+/// The phrases a reader put in quotes, and the text around them. A
+/// phrase right after `-`, `+` or `:` (an exclusion, a field) stays in
+/// the text for the query parser; so does an unclosed quote.
+fn split_phrases(text: &str) -> (Vec<&str>, String) {
+    let parts: Vec<&str> = text.split('"').collect();
+    let mut phrases = Vec::new();
+    let mut rest = String::with_capacity(text.len());
+    for (i, part) in parts.iter().enumerate() {
+        let closed = i % 2 == 1 && i + 1 < parts.len();
+        if !closed {
+            rest.push_str(part);
+        } else if parts[i - 1].ends_with(['-', '+', ':']) {
+            rest.push('"');
+            rest.push_str(part);
+            rest.push('"');
+        } else {
+            phrases.push(*part);
+            rest.push(' ');
+        }
+    }
+    (phrases, rest)
+}
+
 fn id_term(field: Field, id: ArticleId) -> Term {
     Term::from_field_u64(field, u64::try_from(id.0).unwrap_or(0))
 }
@@ -499,7 +730,7 @@ fn date_term(field: Field, at: Timestamp) -> Term {
     Term::from_field_date(field, DateTime::from_timestamp_secs(at.as_second()))
 }
 
-fn document(f: Fields, a: &Article) -> Option<TantivyDocument> {
+fn document(f: Fields, a: &Article, analyzer: &mut TextAnalyzer) -> Option<TantivyDocument> {
     if !SearchIndex::is_searchable(a) {
         return None;
     }
@@ -511,7 +742,15 @@ fn document(f: Fields, a: &Article) -> Option<TantivyDocument> {
     if let Some(s) = &a.standfirst {
         doc.add_text(f.standfirst, s);
     }
-    doc.add_text(f.body, plain_text(&a.body_html));
+    let body = plain_text(&a.body_html);
+    doc.add_pre_tokenized_text(
+        f.shingles,
+        shingles(
+            analyzer,
+            &[&a.headline, a.standfirst.as_deref().unwrap_or(""), &body],
+        ),
+    );
+    doc.add_text(f.body, body);
     for s in &a.sections {
         doc.add_text(f.section, s.slug.as_str());
     }

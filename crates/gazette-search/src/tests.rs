@@ -342,3 +342,125 @@ fn stories_taken_in_again_over_many_commits_stay_found() {
         assert_eq!(ids(&idx.search(&query("harbour wall")).unwrap()), [1]);
     }
 }
+
+/// Phrases are matched through shingles of two and three words: checked
+/// against the plain definition (the words in a row, in one text of the
+/// story) on stories made of a few common words, with words too long to
+/// index, punctuation and upper case among them.
+#[test]
+fn phrases_match_exactly_the_stories_holding_the_words_in_a_row() {
+    const WORDS: [&str; 9] = [
+        "the", "a", "of", "Council", "member", "said", "ferry", "Նոր", "x",
+    ];
+    let long = "w".repeat(41);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let text = |len: usize, next: &mut dyn FnMut(usize) -> usize| {
+        (0..len)
+            .map(|_| match next(20) {
+                0 => long.clone(),
+                1 => "—".to_owned(),
+                _ => WORDS[next(WORDS.len())].to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(if next(5) == 0 { ", " } else { " " })
+    };
+    let mut stories = Vec::new();
+    for id in 1..=60 {
+        let mut a = article(id, &format!("H{id} {}", text(4, &mut next)), "", 20);
+        a.standfirst = Some(text(6, &mut next));
+        a.body_html = format!(
+            "<p>{}</p><p>{}</p>",
+            text(30, &mut next),
+            text(30, &mut next)
+        );
+        stories.push(a);
+    }
+    let (_dir, idx) = index();
+    idx.update(&stories, &[], None).unwrap();
+    // The words of a text as the index cuts them: letters and digits, lower
+    // case, words over 40 bytes left out but still taking their place.
+    let cut = |t: &str| -> Vec<Option<String>> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| (w.len() <= 40).then(|| w.to_lowercase()))
+            .collect()
+    };
+    let holds = |t: &str, phrase: &[String]| {
+        cut(t).windows(phrase.len()).any(|w| {
+            w.iter()
+                .zip(phrase)
+                .all(|(a, b)| a.as_deref() == Some(b.as_str()))
+        })
+    };
+    let mut checked = 0;
+    for round in 0..300 {
+        let len = 2 + round % 5;
+        let phrase: Vec<String> = (0..len)
+            .map(|_| WORDS[next(WORDS.len())].to_lowercase())
+            .collect();
+        let mut want: Vec<i64> = stories
+            .iter()
+            .filter(|a| {
+                [
+                    a.headline.as_str(),
+                    a.standfirst.as_deref().unwrap_or(""),
+                    &plain_text(&a.body_html),
+                ]
+                .iter()
+                .any(|t| holds(t, &phrase))
+            })
+            .map(|a| a.id.0)
+            .collect();
+        let mut q = query(&format!("\"{}\"", phrase.join(" ")));
+        q.limit = 100;
+        let found = idx.search(&q).unwrap();
+        let mut got = ids(&found);
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "\"{}\"", phrase.join(" "));
+        assert_eq!(found.total, want.len());
+        checked += usize::from(!want.is_empty());
+    }
+    assert!(checked > 100, "most phrases are found somewhere: {checked}");
+}
+
+#[test]
+fn phrases_mix_with_words_and_exclusions() {
+    let (_dir, idx) = index();
+    let mut stories = sample();
+    stories.push(article(
+        5,
+        "Harbour Lights Festival",
+        "<p>The harbour lights festival opens with the choir.</p>",
+        27,
+    ));
+    idx.update(&stories, &[], None).unwrap();
+    let found = |q: &str| {
+        let mut v = ids(&idx.search(&query(q)).unwrap());
+        v.sort();
+        v
+    };
+    assert_eq!(found("\"harbour lights\""), [4, 5]);
+    assert_eq!(found("\"harbour lights\" festival"), [5]);
+    assert_eq!(found("choir \"harbour lights\""), [4, 5]);
+    assert_eq!(found("\"harbour lights\" -festival"), [4]);
+    assert_eq!(found("\"harbour lights\" \"choir sang\""), [4]);
+    // A phrase in the headline ranks first.
+    let hits = idx.search(&query("\"harbour lights\"")).unwrap();
+    assert_eq!(hits.hits[0].id.0, 5);
+    // The snippet marks the phrase's words as typed.
+    assert!(
+        hits.hits[1].snippet_html.contains("<mark>harbour</mark>"),
+        "{}",
+        hits.hits[1].snippet_html
+    );
+    // One quoted word is a word; an unclosed quote is read leniently.
+    assert_eq!(found("\"festival\""), [5]);
+    assert_eq!(found("\"harbour lights"), [4, 5]);
+}
