@@ -114,6 +114,16 @@ comment-body = Comment
 comment-trap = Leave this empty
 comment-post = Post comment
 comment-cancel = Cancel reply
+comment-not-posted = Your comment was not posted.
+comment-error-name = Give a name of 1 to { $max } characters.
+comment-error-email = The e-mail address does not look right: correct it, or leave it empty.
+comment-error-length = Write between { $min } and { $max } characters; this comment has { $count }.
+comment-error-links = A comment may hold at most { $max } links.
+comment-error-reply = The comment you answer is not published on this story.
+comment-error-duplicate = The same comment is already on this story.
+comment-error-expired = This form has expired or was altered: check your comment and send it again.
+comment-error-too-fast = That was faster than anyone can read and type: wait a few seconds and send it again.
+comment-error-origin = This form was sent from another site.
 comment-reply = Reply
 
 ## Top stories

@@ -71,7 +71,9 @@ struct Page {
 }
 
 pub struct PageCache {
-    pages: Option<moka::future::Cache<String, Page>>,
+    /// Shared, not copied: a hit hands out the page without cloning its
+    /// headers and lists.
+    pages: Option<moka::future::Cache<String, Arc<Page>>>,
     /// Part of every key: clearing starts a new generation, and pages of
     /// old ones are never found again (they age out).
     generation: AtomicU64,
@@ -91,7 +93,7 @@ impl PageCache {
             moka::future::Cache::builder()
                 .time_to_live(ttl)
                 .max_capacity(max_bytes)
-                .weigher(|k: &String, p: &Page| {
+                .weigher(|k: &String, p: &Arc<Page>| {
                     let bytes = k.len()
                         + p.body.len()
                         + p.body.len() / 2
@@ -261,7 +263,7 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
                 Ok(page) if forgettings.load(Ordering::Acquire) != before => {
                     Err(Uncached::Page(Box::new(page)))
                 }
-                Ok(page) => Ok(page),
+                Ok(page) => Ok(Arc::new(page)),
                 Err(resp) => Err(Uncached::Plain(Plain::read(resp).await)),
             }
         })

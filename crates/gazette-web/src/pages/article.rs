@@ -21,10 +21,59 @@ pub struct ArticleQuery {
     reply_to: Option<i64>,
 }
 
+/// A comment sent back to its writer: what they typed, and why it was
+/// not posted, in the newsroom's language.
+pub struct CommentRetry {
+    pub name: String,
+    pub email: String,
+    pub body: String,
+    pub reply_to: Option<i64>,
+    /// The field at fault: `name`, `email`, `body`, or `form` (the form
+    /// itself, e.g. sent too quickly).
+    pub field: &'static str,
+    pub message: String,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<ArticleQuery>,
+) -> Result<Response, AppError> {
+    render(&state, &slug, &q, None).await
+}
+
+/// The article page again after a comment was refused: the reader's text
+/// kept in the form, the problem named next to its field, a fresh form
+/// token; never cached, no view counted.
+pub async fn with_comment_refused(
+    state: &AppState,
+    slug: &str,
+    status: axum::http::StatusCode,
+    retry: &CommentRetry,
+) -> Result<Response, AppError> {
+    use axum::response::IntoResponse;
+    let q = ArticleQuery {
+        comment: None,
+        reply_to: retry.reply_to,
+    };
+    let page = render(state, slug, &q, Some(retry)).await?;
+    let (_, body) = page.into_parts();
+    Ok((
+        status,
+        [
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn render(
+    state: &AppState,
+    slug: &str,
+    q: &ArticleQuery,
+    retry: Option<&CommentRetry>,
 ) -> Result<Response, AppError> {
     let core = &state.core;
     let now = core.now();
@@ -32,9 +81,9 @@ pub async fn show(
         article,
         comments,
         neighbours,
-    } = match core.store.story_page(&slug, now).await {
+    } = match core.store.story_page(slug, now).await {
         Ok(page) => page,
-        Err(gazette_store::StoreError::NotFound) if core.store.is_withdrawn(&slug).await? => {
+        Err(gazette_store::StoreError::NotFound) if core.store.is_withdrawn(slug).await? => {
             return Err(AppError::Gone);
         }
         Err(e) => return Err(e.into()),
@@ -51,7 +100,7 @@ pub async fn show(
         .collect();
     let previous = neighbours.previous.as_ref().map(summary);
     let next = neighbours.next.as_ref().map(summary);
-    let frame = frame(&state).await?;
+    let frame = frame(state).await?;
     let section = article.sections.first().map(|s| s.slug.to_string());
     let layout = Layout::new(core, Some(&frame), section.as_deref());
     let threads = comment_threads(&comments, &core.newsroom);
@@ -76,6 +125,13 @@ pub async fn show(
             next => next.as_ref().map(v),
             reply_to,
             pending_notice => q.comment.as_deref() == Some("pending"),
+            retry => retry.map(|r| context! {
+                name => &r.name,
+                email => &r.email,
+                body => &r.body,
+                field => r.field,
+                message => &r.message,
+            }),
             form => context! {
                 ts,
                 token => forms::issue(core.site_secret(), &form_purpose(article.id.0), ts),

@@ -329,3 +329,103 @@ engines!(
         assert_eq!(r.status().as_u16(), 404);
     }
 );
+
+engines!(
+    a_refused_comment_comes_back_with_its_text_and_the_reason,
+    |engine: Engine| async move {
+        let mut hy = crate::util::newsroom();
+        hy.language = "hy".into();
+        let app = TestApp::in_newsroom(engine, hy).await;
+        let (_, path) = app.story("a", "Discussed", days_ago(1)).await;
+        let fields = form_fields(&app.text(&path).await);
+        let body = "Երեք հղում՝ http://a.example http://b.example http://c.example <b>\"x\"</b>";
+        let r = post(
+            &app,
+            &path,
+            &fields,
+            &[
+                ("name", "Անի"),
+                ("email", "ani@example.org"),
+                ("body", body),
+            ],
+            "192.0.2.20",
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 400);
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        let html = r.text().await.unwrap();
+        // The reason, in the newsroom's language, next to the comment.
+        assert!(
+            html.contains("Ձեր մեկնաբանությունը չհրապարակվեց։ Մեկնաբանությունը կարող է ունենալ առավելագույնը 2 հղում։"),
+            "{html}"
+        );
+        assert!(!html.contains("Your comment was not posted"), "{html}");
+        assert!(
+            html.contains(
+                r#"rows="6" aria-invalid="true" aria-describedby="comment-error" autofocus>"#
+            ),
+            "the body is the field at fault: {html}"
+        );
+        // What the reader typed is kept, escaped.
+        assert!(html.contains(r#"value="Անի""#), "{html}");
+        assert!(html.contains(r#"value="ani@example.org""#), "{html}");
+        assert!(
+            html.contains("http://c.example &lt;b&gt;&quot;x&quot;&lt;/b&gt;</textarea>"),
+            "{html}"
+        );
+        assert!(!html.contains("data-hit"), "a refusal counts no view");
+        // With a fresh token the corrected comment goes through.
+        let again = form_fields(&html);
+        let r = post(
+            &app,
+            &path,
+            &again,
+            &[("name", "Անի"), ("body", "Մեկ հղում՝ http://a.example")],
+            "192.0.2.20",
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 303);
+        // A name too long, and an altered form: each named in Armenian.
+        let long = "Ա".repeat(81);
+        let kept = format!(r#"value="{}" aria-invalid="true""#, "Ա".repeat(80));
+        for (extra, says, field) in [
+            (
+                vec![("name", long.as_str()), ("body", "Բարև")],
+                "Գրեք անուն՝ 1-ից 80 նիշ։",
+                kept.as_str(),
+            ),
+            (
+                vec![("name", "Ani"), ("body", "Բարև ձեզ"), ("token", "00")],
+                "Ձևաթուղթը հնացել է",
+                r#"aria-describedby="comment-error" autofocus>"#,
+            ),
+        ] {
+            let r = post(&app, &path, &fields, &extra, "192.0.2.21").await;
+            assert_eq!(r.status().as_u16(), 400);
+            let html = r.text().await.unwrap();
+            assert!(html.contains(says), "{says}: {html}");
+            assert!(html.contains(field), "{field}: {html}");
+        }
+        // Another site posting the form: refused, said in Armenian.
+        let r = app
+            .http
+            .post(app.url(&format!("{path}/comments")))
+            .header("Origin", "https://evil.example")
+            .form(&[
+                ("name", "x"),
+                ("body", "cross site"),
+                ("ts", &fields["ts"]),
+                ("token", &fields["token"]),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Այս ձևաթուղթն ուղարկվել է այլ կայքից։")
+        );
+    }
+);
