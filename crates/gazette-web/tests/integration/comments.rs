@@ -19,6 +19,26 @@ fn form_fields(html: &str) -> HashMap<String, String> {
     out
 }
 
+/// The form posted by another site's page, with a valid token.
+async fn from_another_site(
+    app: &TestApp,
+    path: &str,
+    fields: &HashMap<String, String>,
+) -> reqwest::Response {
+    app.http
+        .post(app.url(&format!("{path}/comments")))
+        .header("Origin", "https://evil.example")
+        .form(&[
+            ("name", "x"),
+            ("body", "cross site"),
+            ("ts", &fields["ts"]),
+            ("token", &fields["token"]),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn post(
     app: &TestApp,
     path: &str,
@@ -225,19 +245,7 @@ engines!(spam_defences, |engine: Engine| async move {
     .await;
     assert_eq!(r.status().as_u16(), 400);
     // Another site posting the form.
-    let r = app
-        .http
-        .post(app.url(&format!("{path}/comments")))
-        .header("Origin", "https://evil.example")
-        .form(&[
-            ("name", "x"),
-            ("body", "cross site"),
-            ("ts", &fields["ts"]),
-            ("token", &fields["token"]),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = from_another_site(&app, &path, &fields).await;
     assert_eq!(r.status().as_u16(), 403);
     // A genuine comment, then the same again.
     let r = post(
@@ -407,19 +415,7 @@ engines!(
             assert!(html.contains(field), "{field}: {html}");
         }
         // Another site posting the form: refused, said in Armenian.
-        let r = app
-            .http
-            .post(app.url(&format!("{path}/comments")))
-            .header("Origin", "https://evil.example")
-            .form(&[
-                ("name", "x"),
-                ("body", "cross site"),
-                ("ts", &fields["ts"]),
-                ("token", &fields["token"]),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = from_another_site(&app, &path, &fields).await;
         assert_eq!(r.status().as_u16(), 403);
         assert!(
             r.text()
