@@ -3,7 +3,8 @@
 //! published → unpublished) and who may do which decided here.
 
 use gazette_domain::{
-    Article, ArticleId, ArticleInput, ArticleStatus, Role, SourceInput, User, UserId, WorkflowState,
+    Article, ArticleId, ArticleInput, ArticleStatus, CANONICAL_URL_MAX, Role, SourceInput, User,
+    UserId, WorkflowState,
 };
 use gazette_store::{NewRevision, Revision, Saved, StoreError};
 use jiff::{ZonedDateTime, civil::DateTime};
@@ -159,8 +160,6 @@ fn field(field: &'static str, message: impl Into<String>) -> EditorError {
 pub const HEADLINE_MAX: usize = 300;
 pub const STANDFIRST_MAX: usize = 1_000;
 pub const BODY_MAX: usize = 200_000;
-/// Longest canonical address of syndicated copy.
-pub const CANONICAL_MAX: usize = 2_000;
 
 /// Markdown as HTML (raw HTML in it is cleaned when the story is saved).
 pub fn markdown(text: &str) -> String {
@@ -224,11 +223,11 @@ fn validate(draft: &StoryDraft) -> Result<(), EditorError> {
         ));
     }
     let canonical = draft.canonical.trim();
-    if !canonical.is_empty() && !gazette_domain::is_web_address(canonical, CANONICAL_MAX) {
+    if !canonical.is_empty() && !gazette_domain::is_web_address(canonical, CANONICAL_URL_MAX) {
         return Err(field(
             "canonical",
             format!(
-                "the original's full address (at most {CANONICAL_MAX} characters), e.g. https://www.azatutyun.am/a/33000001.html; leave it empty for the newsroom's own story"
+                "the original's full address (at most {CANONICAL_URL_MAX} characters), e.g. https://www.azatutyun.am/a/33000001.html; leave it empty for the newsroom's own story"
             ),
         ));
     }

@@ -252,6 +252,9 @@ pub fn site_of_name(name: &str) -> Option<String> {
     looks.then(|| format!("https://{}", n.to_ascii_lowercase()))
 }
 
+/// Longest original address of syndicated copy.
+pub const CANONICAL_URL_MAX: usize = 2_000;
+
 /// Whether `s` is a full web address a page may link to: `http://` or
 /// `https://`, a host, at most `max` bytes, nothing that could break out
 /// of an HTML attribute.
@@ -359,7 +362,7 @@ impl ArticleInput {
             });
         }
         if let Some(url) = &self.canonical_url
-            && !is_web_address(url, 2000)
+            && !is_web_address(url, CANONICAL_URL_MAX)
         {
             return Err(DomainError::Invalid {
                 what: "canonical address",
@@ -437,16 +440,16 @@ mod tests {
 
     #[test]
     fn canonical_addresses_are_web_addresses() {
+        let with = |url: &str| ArticleInput {
+            canonical_url: Some(url.into()),
+            ..input()
+        };
         for good in [
             "https://www.azatutyun.am/a/33000001.html",
             "http://example.org",
             "https://[::1]:8080/x?y=1#z",
         ] {
-            let i = ArticleInput {
-                canonical_url: Some(good.into()),
-                ..input()
-            };
-            assert_eq!(i.validate(), Ok(()), "{good}");
+            assert_eq!(with(good).validate(), Ok(()), "{good}");
         }
         for bad in [
             "javascript:alert(1)",
@@ -458,14 +461,10 @@ mod tests {
             "ftp://a.example/",
             "/relative/path",
         ] {
-            let i = ArticleInput {
-                canonical_url: Some(bad.into()),
-                ..input()
-            };
-            assert!(i.validate().is_err(), "{bad}");
+            assert!(with(bad).validate().is_err(), "{bad}");
         }
         let long = format!("https://a.example/{}", "x".repeat(2000));
-        assert!(!is_web_address(&long, 2000));
+        assert!(!is_web_address(&long, CANONICAL_URL_MAX));
     }
 
     #[test]

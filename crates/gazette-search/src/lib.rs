@@ -395,7 +395,7 @@ impl SearchIndex {
     }
 
     /// The query of what a reader typed: the parser's, with each phrase in
-    /// quotes matched through the body's word pairs. When phrases were
+    /// quotes matched through the shingles. When phrases were
     /// rewritten, also the parser's own query, whose terms the snippets
     /// mark.
     fn words_query(
@@ -450,22 +450,6 @@ impl SearchIndex {
                     .collect(),
             ))
         };
-        let consecutive = words.windows(2).all(|w| w[0].0 + 1 == w[1].0);
-        if !consecutive {
-            // A word too long to index sat in the phrase: no shingle spans
-            // it, so each text is matched word by word.
-            return Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(plain(f.headline), 3.0)),
-                ),
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(plain(f.standfirst), 1.5)),
-                ),
-                (Occur::Should, plain(f.body)),
-            ]));
-        }
         let run = |mark: &str, at: usize, len: usize| {
             let text: Vec<&str> = words[at..at + len]
                 .iter()
@@ -493,16 +477,24 @@ impl SearchIndex {
                 ))
             }
         };
+        let (anywhere, in_headline, in_standfirst) =
+            if words.windows(2).all(|w| w[0].0 + 1 == w[1].0) {
+                (matched(""), matched(MARKS[0]), matched(MARKS[1]))
+            } else {
+                // A word too long to index sat in the phrase: no shingle
+                // spans it, so each text is matched word by word.
+                let any: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(
+                    [f.headline, f.standfirst, f.body]
+                        .into_iter()
+                        .map(|field| (Occur::Should, plain(field)))
+                        .collect(),
+                ));
+                (any, plain(f.headline), plain(f.standfirst))
+            };
         Box::new(BooleanQuery::new(vec![
-            (Occur::Must, matched("")),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(matched(MARKS[0]), 3.0)),
-            ),
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(matched(MARKS[1]), 1.5)),
-            ),
+            (Occur::Must, anywhere),
+            (Occur::Should, Box::new(BoostQuery::new(in_headline, 3.0))),
+            (Occur::Should, Box::new(BoostQuery::new(in_standfirst, 1.5))),
         ]))
     }
 
@@ -677,18 +669,17 @@ fn shingles(analyzer: &mut TextAnalyzer, texts: &[&str]) -> PreTokenizedString {
                 text,
                 position_length: 1,
             };
-            let mut runs = Vec::new();
-            if let Some((_, second)) = next(1) {
-                runs.push(format!("{word} {second}"));
-                if let Some((_, third)) = next(2) {
-                    runs.push(format!("{word} {second} {third}"));
-                }
-            }
-            for run in runs {
+            let mut keep = |run: String| {
                 if let Some(mark) = mark {
                     tokens.push(token(format!("{mark}{run}")));
                 }
                 tokens.push(token(run));
+            };
+            if let Some((_, second)) = next(1) {
+                keep(format!("{word} {second}"));
+                if let Some((_, third)) = next(2) {
+                    keep(format!("{word} {second} {third}"));
+                }
             }
         }
         base = words.last().map_or(base, |(p, _)| p + TEXT_GAP);

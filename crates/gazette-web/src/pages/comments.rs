@@ -66,7 +66,8 @@ pub async fn create(
         let retry = CommentRetry {
             name: form.name.chars().take(MAX_NAME).collect(),
             email: form.email.chars().take(MAX_EMAIL).collect(),
-            body: form.body.chars().take(MAX_BODY + 100).collect(),
+            // All of it (the body limit bounds it): the reader shortens it.
+            body: form.body.clone(),
             reply_to,
             field,
             message,
