@@ -257,7 +257,10 @@ pub async fn metrics(
          # HELP gazette_page_cache_total Reader-page requests the page cache could answer, by outcome.\n\
          # TYPE gazette_page_cache_total counter\n\
          gazette_page_cache_total{{outcome=\"hit\"}} {}\n\
-         gazette_page_cache_total{{outcome=\"miss\"}} {}\n",
+         gazette_page_cache_total{{outcome=\"miss\"}} {}\n\
+         # HELP gazette_sendfile_bytes_total Bytes of large cached pages sent from their file, not copied.\n\
+         # TYPE gazette_sendfile_bytes_total counter\n\
+         gazette_sendfile_bytes_total {}\n",
         s.written,
         s.pending,
         s.duplicates_across_nodes,
@@ -265,6 +268,7 @@ pub async fn metrics(
         u8::from(core.holds_jobs_lease()),
         lookups.saturating_sub(misses),
         misses,
+        crate::sendfile::bytes_sent(),
     ));
     Ok((
         [(

@@ -17,10 +17,11 @@
 //! A page is compressed with gzip or brotli the first time a client asks
 //! for that encoding, and the result kept with it: once per render, never
 //! per request, and never for a page nobody asked compressed (most of a
-//! long-tail archive is read once, by robots that do not ask).
-//! per request, and answered in the encoding the client asks for. Its
-//! `ETag` is a hash of its bytes: a client that already has them gets a
-//! `304` without a body.
+//! long-tail archive is read once, by robots that do not ask). Its `ETag`
+//! is a hash of its bytes: a client that already has them gets a `304`
+//! without a body. A large body (a week's edition) is also kept in a
+//! sealed memory file and leaves through `sendfile(2)` (see
+//! [`crate::sendfile`]).
 
 use std::{
     sync::{
@@ -57,6 +58,16 @@ pub struct Shows {
     pub named: Arc<[i64]>,
 }
 
+/// Values a page carries that change with every render without making it
+/// another page: a form's timestamp and its token. Set by the handler as a
+/// response extension, and left out of the page's `ETag`: a page rendered
+/// again that shows the same keeps its validators, so a browser or CDN
+/// holding it gets a `304` (and keeps its copy's form, valid for a day).
+/// The view beacon's token changes every ten minutes and is not a stamp:
+/// it bounds how old a revalidated copy's beacon can be.
+#[derive(Clone, Debug, Default)]
+pub struct Stamps(pub Vec<String>);
+
 #[derive(Clone)]
 struct Page {
     status: StatusCode,
@@ -84,6 +95,9 @@ pub struct PageCache {
     /// of them that had to render (the rest were hits).
     lookups: AtomicU64,
     misses: AtomicU64,
+    /// When each version of a page (by validator) was first rendered: its
+    /// `Last-Modified`, the same for every render that shows the same.
+    seen: moka::future::Cache<[u8; 32], jiff::Timestamp>,
 }
 
 impl PageCache {
@@ -94,8 +108,15 @@ impl PageCache {
                 .time_to_live(ttl)
                 .max_capacity(max_bytes)
                 .weigher(|k: &String, p: &Arc<Page>| {
+                    // A filed body is kept twice (memory and file).
+                    let filed = if p.body.len() >= crate::sendfile::SENDFILE_FROM {
+                        p.body.len()
+                    } else {
+                        0
+                    };
                     let bytes = k.len()
                         + p.body.len()
+                        + filed
                         + p.body.len() / 2
                         + 8 * (p.shows.listed.len() + p.shows.named.len())
                         + 512;
@@ -110,6 +131,10 @@ impl PageCache {
             forgettings: Default::default(),
             lookups: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            seen: moka::future::Cache::builder()
+                .max_capacity(200_000)
+                .time_to_idle(Duration::from_secs(24 * 3600))
+                .build(),
         }
     }
 
@@ -238,7 +263,7 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
     let (Some(pages), Some(key)) = (&cache.pages, cache.key(req.uri())) else {
         // No cache: the page is still compressed and revalidated.
         let resp = next.run(req).await;
-        return match Page::from_response(resp).await {
+        return match Page::from_response(resp, &cache.seen).await {
             Ok(page) => page.answer(&method, &asked),
             Err(resp) => resp,
         };
@@ -258,7 +283,7 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
             misses.fetch_add(1, Ordering::Relaxed);
             let before = forgettings.load(Ordering::Acquire);
             let resp = next.run(req).await;
-            match Page::from_response(resp).await {
+            match Page::from_response(resp, &cache.seen).await {
                 // A change landed while it rendered: served, not kept.
                 Ok(page) if forgettings.load(Ordering::Acquire) != before => {
                     Err(Uncached::Page(Box::new(page)))
@@ -330,7 +355,10 @@ fn is_public(headers: &HeaderMap) -> bool {
 impl Page {
     /// A `200` public page, read whole, hashed and compressed; anything
     /// else comes back as it was.
-    async fn from_response(resp: Response) -> Result<Page, Response> {
+    async fn from_response(
+        resp: Response,
+        seen: &moka::future::Cache<[u8; 32], jiff::Timestamp>,
+    ) -> Result<Page, Response> {
         if resp.status() != StatusCode::OK
             || !is_public(resp.headers())
             || resp.headers().contains_key(header::SET_COOKIE)
@@ -343,6 +371,11 @@ impl Page {
             .get::<Shows>()
             .cloned()
             .unwrap_or_default();
+        let stamps = resp
+            .extensions()
+            .get::<Stamps>()
+            .cloned()
+            .unwrap_or_default();
         let (parts, body) = resp.into_parts();
         let body = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
             Ok(body) => body,
@@ -351,12 +384,15 @@ impl Page {
                 return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
             }
         };
-        let hash = blake3::hash(&body);
+        let body = crate::sendfile::filed(body);
+        let hash = validator(&body, &stamps.0);
         let etag = HeaderValue::from_str(&format!("\"{}\"", &hash.to_hex()[..20]))
             .expect("hex is a valid header");
-        let now = jiff::Timestamp::now();
+        let first = seen
+            .get_with(*hash.as_bytes(), async { jiff::Timestamp::now() })
+            .await;
         let last_modified =
-            HeaderValue::from_str(&http_date(now)).expect("a date is a valid header");
+            HeaderValue::from_str(&http_date(first)).expect("a date is a valid header");
         Ok(Page {
             status: parts.status,
             headers: parts.headers,
@@ -393,11 +429,15 @@ impl Page {
         let (body, encoding) = match preferred(asked) {
             _ if small => (None, None),
             Some(Encoding::Br) => (
-                self.br.get_or_init(|| brotli(&self.body)).clone(),
+                self.br
+                    .get_or_init(|| brotli(&self.body).map(crate::sendfile::filed))
+                    .clone(),
                 Some("br"),
             ),
             Some(Encoding::Gzip) => (
-                self.gzip.get_or_init(|| gzip(&self.body)).clone(),
+                self.gzip
+                    .get_or_init(|| gzip(&self.body).map(crate::sendfile::filed))
+                    .clone(),
                 Some("gzip"),
             ),
             None => (None, None),
@@ -439,6 +479,30 @@ impl Page {
             (Some(since), Some(ours)) => ours <= since,
             _ => false,
         }
+    }
+}
+
+/// A page's validator: the hash of its bytes, `stamps` left out.
+fn validator(body: &[u8], stamps: &[String]) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    let mut rest = body;
+    loop {
+        let next = stamps
+            .iter()
+            .map(String::as_bytes)
+            .filter(|s| !s.is_empty())
+            .filter_map(|s| {
+                rest.windows(s.len())
+                    .position(|w| w == s)
+                    .map(|at| (at, s.len()))
+            })
+            .min();
+        let Some((at, len)) = next else {
+            hasher.update(rest);
+            return hasher.finalize();
+        };
+        hasher.update(&rest[..at]);
+        rest = &rest[at + len..];
     }
 }
 
@@ -529,6 +593,39 @@ mod tests {
         assert_eq!(key("/sections/x?page=abc"), None);
         assert_eq!(key("/sections/x?page=1&page=2"), None);
         assert_eq!(key("/sections/x?page=99999999999"), None);
+    }
+
+    #[test]
+    fn a_validator_leaves_out_the_stamps_and_nothing_else() {
+        let page = |ts: &str, token: &str, text: &str| {
+            format!(
+                "<p>{text}</p><input name=\"ts\" value=\"{ts}\">\
+                 <input name=\"token\" value=\"{token}\"><p>{ts}</p>"
+            )
+        };
+        let stamps = |ts: &str, token: &str| vec![ts.to_owned(), token.to_owned()];
+        let first = validator(
+            page("1700", "abc", "News").as_bytes(),
+            &stamps("1700", "abc"),
+        );
+        let again = validator(
+            page("1705", "xyz", "News").as_bytes(),
+            &stamps("1705", "xyz"),
+        );
+        assert_eq!(first, again, "rendered again, the same page");
+        let edited = validator(
+            page("1705", "xyz", "Newz").as_bytes(),
+            &stamps("1705", "xyz"),
+        );
+        assert_ne!(first, edited, "a change outside the stamps");
+        let unstamped = validator(page("1700", "abc", "News").as_bytes(), &[]);
+        assert_eq!(
+            unstamped,
+            blake3::hash(page("1700", "abc", "News").as_bytes())
+        );
+        assert_ne!(first, unstamped);
+        // An empty stamp leaves everything in.
+        assert_eq!(validator(b"abc", &[String::new()]), blake3::hash(b"abc"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod forms;
 pub mod i18n;
 mod pages;
 mod security;
+mod sendfile;
 mod server;
 mod state;
 mod templates;

@@ -12,7 +12,7 @@ use std::{convert::Infallible, future::Future, io, net::SocketAddr, sync::Arc, t
 
 use axum::{body::Body, extract::ConnectInfo, http::Request};
 
-use crate::App;
+use crate::{App, sendfile::Connection};
 use hyper::{body::Incoming, server::conn::http1};
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
@@ -215,7 +215,8 @@ async fn accept_loop(
                 Ok(resp)
             }
         });
-        let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        let conn = graceful
+            .watch(builder.serve_connection(TokioIo::new(Connection::new(stream)), service));
         tokio::spawn(async move {
             // Errors here are a client going away or timing out.
             let _ = conn.await;

@@ -110,6 +110,7 @@ async fn render(
         .map(|c| context! { id => c.id.0, author => c.author_name.clone() });
     let hit_token = core.views.hit_token(article.id, now);
     let ts = now.as_second();
+    let form_token = forms::issue(core.site_secret(), &form_purpose(article.id.0), ts);
     let view = ArticleView::new(&article, &core.newsroom, &hit_token);
     let html = state.templates.render(
         "pages/article.html",
@@ -134,7 +135,7 @@ async fn render(
             }),
             form => context! {
                 ts,
-                token => forms::issue(core.site_secret(), &form_purpose(article.id.0), ts),
+                token => &form_token,
             },
         },
     )?;
@@ -144,7 +145,11 @@ async fn render(
         .chain(next.iter())
         .map(|s| s.id)
         .collect::<Vec<_>>();
-    Ok(page_showing(html, &frame, Some(article.id.0), listed))
+    let mut resp = page_showing(html, &frame, Some(article.id.0), listed);
+    // The comment form's stamp changes with every render; the page does not.
+    resp.extensions_mut()
+        .insert(crate::cache::Stamps(vec![ts.to_string(), form_token]));
+    Ok(resp)
 }
 
 /// The editor's preview: an unsaved story through the reader's article

@@ -55,12 +55,14 @@ pub async fn robots(State(state): State<AppState>) -> Response {
 pub async fn index(State(state): State<AppState>) -> Result<Response, AppError> {
     let base = state.core.newsroom.base_url.trim_end_matches('/');
     let last = state.core.store.last_article_id().await?;
-    let now = w3c(state.core.now());
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    // No `lastmod`: the time of the request is not when those pages
+    // changed (a search engine stops trusting a sitemap's dates that are
+    // always "now", and every render would be a new page to revalidate).
     out.push_str(&format!(
-        "<sitemap><loc>{}</loc><lastmod>{now}</lastmod></sitemap>\n",
+        "<sitemap><loc>{}</loc></sitemap>\n",
         escape(format!("{base}/sitemaps/pages.xml"))
     ));
     for n in 0..=(last.0 / PER_SITEMAP) {

@@ -289,3 +289,140 @@ engines!(
         assert!(r.headers().get("content-encoding").is_none());
     }
 );
+
+engines!(
+    a_large_page_leaves_from_its_file_byte_for_byte,
+    |engine: Engine| async move {
+        let mut config = test_config();
+        config.page_cache_ttl = Duration::from_secs(60);
+        let app = TestApp::with_config(engine, config).await;
+        let mut input = sample("long", "A Very Long Report", days_ago(1));
+        input.body_html = (0..1500)
+            .map(|i| format!("<p>Paragraph {i} of the council's long report on the harbour.</p>\n"))
+            .collect();
+        let saved = app.core.save_article(&input).await.unwrap();
+        let path = format!("/articles/{}", saved.slug);
+        let sent = |app: &TestApp| {
+            let app = app.http.get(app.url("/api/metrics")).bearer_auth(TOKEN);
+            async move {
+                let text = app.send().await.unwrap().text().await.unwrap();
+                text.lines()
+                    .find_map(|l| l.strip_prefix("gazette_sendfile_bytes_total "))
+                    .expect("the counter is reported")
+                    .parse::<u64>()
+                    .unwrap()
+            }
+        };
+        let rendered = cached_get(&app, &path, &[]).await.bytes().await.unwrap();
+        assert!(rendered.len() > 64 * 1024, "{} bytes", rendered.len());
+        let before = sent(&app).await;
+        // Several times on one kept-alive connection, from the cache.
+        for _ in 0..3 {
+            let r = cached_get(&app, &path, &[]).await;
+            assert_eq!(r.status(), 200);
+            assert_eq!(
+                r.headers()["content-length"],
+                rendered.len().to_string().as_str()
+            );
+            assert!(r.bytes().await.unwrap() == rendered, "the same bytes");
+        }
+        let after = sent(&app).await;
+        assert!(
+            after - before >= 3 * (rendered.len() as u64 - 8 * 1024),
+            "only {} bytes came from the file",
+            after - before
+        );
+        // A revalidation and a compressed copy on the same connection.
+        let etag = cached_get(&app, &path, &[]).await.headers()["etag"].clone();
+        let r = cached_get(&app, &path, &[("If-None-Match", etag.to_str().unwrap())]).await;
+        assert_eq!(r.status(), 304);
+        let r = cached_get(&app, &path, &[("Accept-Encoding", "gzip")]).await;
+        let packed = r.bytes().await.unwrap();
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&packed[..]), &mut out)
+            .unwrap();
+        assert!(out == rendered, "gzip of the same bytes");
+    }
+);
+
+engines!(
+    a_page_rendered_again_keeps_its_validators_until_it_changes,
+    |engine: Engine| async move {
+        // Ten-minute view-token steps: start just after one begins.
+        let step = jiff::Timestamp::now().as_second() / 600 * 600 + 60;
+        let clock = std::sync::Arc::new(gazette_core::ManualClock::new(
+            jiff::Timestamp::from_second(step).unwrap(),
+        ));
+        // No page cache: every request renders the page again.
+        let app = TestApp::build(
+            engine,
+            test_config(),
+            gazette_core::CoreConfig::default(),
+            clock.clone(),
+        )
+        .await;
+        let mut input = sample("v", "Stable Headline", days_ago(1));
+        let saved = app.core.save_article(&input).await.unwrap();
+        let path = format!("/articles/{}", saved.slug);
+        let first = cached_get(&app, &path, &[]).await;
+        let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+        let modified = first.headers()["last-modified"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let first = first.text().await.unwrap();
+        clock.advance(jiff::SignedDuration::from_secs(5));
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let again = cached_get(&app, &path, &[]).await;
+        assert_eq!(again.headers()["etag"], etag.as_str());
+        assert_eq!(again.headers()["last-modified"], modified.as_str());
+        let again = again.text().await.unwrap();
+        assert_ne!(first, again, "the comment form's stamp moved on");
+        for (k, v) in [
+            ("If-None-Match", etag.as_str()),
+            ("If-Modified-Since", modified.as_str()),
+        ] {
+            let r = cached_get(&app, &path, &[(k, v)]).await;
+            assert_eq!(r.status(), 304, "{k} after a render that shows the same");
+        }
+        // The older copy's form still takes a comment.
+        let field = |page: &str, name: &str| {
+            let at = page.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
+            page[at..at + page[at..].find('"').unwrap()].to_owned()
+        };
+        let r = app
+            .http
+            .post(app.url(&format!("{path}/comments")))
+            .header("Origin", app.base.as_str())
+            .form(&[
+                ("name", "Lusine"),
+                ("email", ""),
+                ("body", "Read it this morning."),
+                ("ts", &field(&first, "ts")),
+                ("token", &field(&first, "token")),
+                ("reply_to", ""),
+                ("website", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().is_success() || r.status().is_redirection(),
+            "{}",
+            r.status()
+        );
+        assert!(r.url().as_str().contains("comment=pending") || r.status().is_redirection());
+        // Ten minutes on, the view beacon's token is new: so is the ETag.
+        clock.advance(jiff::SignedDuration::from_mins(10));
+        let r = cached_get(&app, &path, &[("If-None-Match", etag.as_str())]).await;
+        assert_eq!(r.status(), 200);
+        let later = r.headers()["etag"].to_str().unwrap().to_owned();
+        assert_ne!(later, etag);
+        // An edit is a new page.
+        input.headline = "Edited Headline".into();
+        app.core.save_article(&input).await.unwrap();
+        let r = cached_get(&app, &path, &[("If-None-Match", later.as_str())]).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().contains("Edited Headline"));
+    }
+);
