@@ -160,6 +160,7 @@ impl Connection {
         Connection { stream }
     }
 
+    /// Sends `len` bytes of `file` from `offset`.
     fn send(
         &self,
         cx: &mut Context<'_>,
@@ -167,16 +168,44 @@ impl Connection {
         offset: u64,
         len: usize,
     ) -> Poll<io::Result<usize>> {
+        let sent = self.write_with(cx, || {
+            let mut at = offset;
+            rustix::fs::sendfile(&self.stream, file, Some(&mut at), len)
+        });
+        if let Poll::Ready(Ok(n)) = sent {
+            SENT.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        sent
+    }
+
+    /// Writes `bufs` (a response's head) held back with `MSG_MORE`, as
+    /// nginx's `tcp_nopush`: they leave in the same segments as the body
+    /// sent next, instead of a packet of their own.
+    fn send_more(&self, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        use rustix::net::{SendAncillaryBuffer, SendFlags};
+        self.write_with(cx, || {
+            rustix::net::sendmsg(
+                &self.stream,
+                bufs,
+                &mut SendAncillaryBuffer::default(),
+                SendFlags::MORE | SendFlags::NOSIGNAL,
+            )
+        })
+    }
+
+    /// One write by `op` once the socket is writable.
+    fn write_with(
+        &self,
+        cx: &mut Context<'_>,
+        mut op: impl FnMut() -> rustix::io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
         loop {
             std::task::ready!(self.stream.poll_write_ready(cx))?;
-            let mut at = offset;
-            match self.stream.try_io(tokio::io::Interest::WRITABLE, || {
-                rustix::fs::sendfile(&self.stream, file, Some(&mut at), len).map_err(Into::into)
-            }) {
-                Ok(n) => {
-                    SENT.fetch_add(n as u64, Ordering::Relaxed);
-                    return Poll::Ready(Ok(n));
-                }
+            match self
+                .stream
+                .try_io(tokio::io::Interest::WRITABLE, || op().map_err(Into::into))
+            {
+                Ok(n) => return Poll::Ready(Ok(n)),
                 // Readiness was stale: `try_io` cleared it; wait again.
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 Err(e) => return Poll::Ready(Err(e)),
@@ -221,7 +250,7 @@ impl AsyncWrite for Connection {
                 if i == first {
                     return self.send(cx, &file, offset, buf.len());
                 }
-                return Pin::new(&mut self.stream).poll_write_vectored(cx, &bufs[..i]);
+                return self.send_more(cx, &bufs[..i]);
             }
         }
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
