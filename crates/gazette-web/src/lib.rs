@@ -27,7 +27,7 @@ mod views;
 
 pub use client::TrustedProxies;
 pub use error::AppError;
-pub use server::{IntoListeners, Listeners, ServerLimits, serve};
+pub use server::{IntoListeners, Listeners, ServerLimits, raise_open_files_limit, serve};
 pub use state::{AppState, Shared, StartError, WebConfig};
 pub use templates::{TemplateError, Templates};
 

@@ -43,9 +43,18 @@ pub(crate) const SENDFILE_FROM: usize = 64 * 1024;
 /// body (the tail of a partly sent one): not worth a lookup and a syscall.
 const SEND_FROM: usize = 8 * 1024;
 
-/// At most this many bodies are filed at once (each holds a descriptor);
-/// more are written as before.
-const MAX_FILES: usize = 512;
+/// At most this many bodies are filed at once (each holds a descriptor):
+/// an eighth of the open-files limit, at most 512; more are written as
+/// before.
+static MAX_FILES: LazyLock<usize> = LazyLock::new(|| {
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile).current;
+    files_for(limit)
+});
+
+fn files_for(open_files_limit: Option<u64>) -> usize {
+    let limit = open_files_limit.unwrap_or(u64::MAX);
+    usize::try_from(limit / 8).unwrap_or(usize::MAX).min(512)
+}
 
 /// A filed body: where it lies in memory, and its file.
 struct Region {
@@ -69,7 +78,7 @@ pub(crate) fn filed(bytes: Bytes) -> Bytes {
     if bytes.len() < SENDFILE_FROM {
         return bytes;
     }
-    if FILED.fetch_add(1, Ordering::AcqRel) >= MAX_FILES {
+    if FILED.fetch_add(1, Ordering::AcqRel) >= *MAX_FILES {
         FILED.fetch_sub(1, Ordering::AcqRel);
         return bytes;
     }
@@ -354,6 +363,14 @@ mod tests {
             sent as usize >= page.len() + 89_000 - 2 * SEND_FROM,
             "only {sent} bytes were sent from the file"
         );
+    }
+
+    #[test]
+    fn files_are_an_eighth_of_the_descriptors() {
+        assert_eq!(files_for(Some(1024)), 128);
+        assert_eq!(files_for(Some(20_000)), 512);
+        assert_eq!(files_for(None), 512);
+        assert_eq!(files_for(Some(7)), 0);
     }
 
     #[tokio::test]

@@ -43,6 +43,27 @@ impl Default for ServerLimits {
     }
 }
 
+/// Raises this process's soft limit on open files to its hard limit, as
+/// Go's runtime and nginx's `worker_rlimit_nofile` do: the usual soft
+/// limit (1,024 under systemd) is far below `max_connections`, and a
+/// server short of descriptors refuses readers. Returns the limit now in
+/// force.
+pub fn raise_open_files_limit() -> Option<u64> {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    if limit.current < limit.maximum {
+        let raised = rustix::process::Rlimit {
+            current: limit.maximum,
+            maximum: limit.maximum,
+        };
+        if let Err(e) = setrlimit(Resource::Nofile, raised) {
+            tracing::warn!(error = %e, "could not raise the open-files limit");
+            return limit.current;
+        }
+    }
+    getrlimit(Resource::Nofile).current
+}
+
 /// The listening sockets: one per serving thread, all on one address with
 /// `SO_REUSEPORT`, so that the kernel spreads connections over them.
 pub struct Listeners {
@@ -237,6 +258,12 @@ async fn accept_loop(
 mod tests {
     use super::*;
     use axum::routing::get;
+
+    #[test]
+    fn the_open_files_limit_is_raised_to_the_hard_one() {
+        let hard = rustix::process::getrlimit(rustix::process::Resource::Nofile).maximum;
+        assert_eq!(raise_open_files_limit(), hard);
+    }
 
     /// Each request is answered by the thread that accepted it; the kernel
     /// spreads connections over the threads' sockets.

@@ -150,6 +150,8 @@ pub fn open_search(config: &Config) -> anyhow::Result<Arc<gazette_search::Search
 /// Binds the listening socket, turning the usual failures into advice.
 pub async fn bind(config: &Config) -> anyhow::Result<Listeners> {
     let addr = config.listen_addr()?;
+    let files = gazette_web::raise_open_files_limit();
+    tracing::debug!(?files, "open-files limit");
     Listeners::bind(addr, config.server_threads()).map_err(|e| {
         let why = match e.kind() {
             io::ErrorKind::AddrInUse => "the address is already in use; stop the program using it or pick another port with --listen".to_owned(),
