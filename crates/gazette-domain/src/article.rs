@@ -288,6 +288,9 @@ pub struct ArticleSummary {
     pub section: Option<NamedRef>,
     pub contributors: Vec<NamedRef>,
     pub counters: Counters,
+    /// The original's address, for another publication's story we carry
+    /// (see [`Article::canonical_url`]).
+    pub canonical_url: Option<String>,
 }
 
 /// A slug and a display name: enough to link to a section or person.

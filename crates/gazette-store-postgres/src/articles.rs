@@ -388,7 +388,8 @@ macro_rules! summary_columns {
          (SELECT s.slug FROM article_sections x JOIN sections s ON s.id = x.section_id \
            WHERE x.article_id = a.id ORDER BY x.position LIMIT 1) AS section_slug, \
          (SELECT s.name FROM article_sections x JOIN sections s ON s.id = x.section_id \
-           WHERE x.article_id = a.id ORDER BY x.position LIMIT 1) AS section_name"
+           WHERE x.article_id = a.id ORDER BY x.position LIMIT 1) AS section_name, \
+         a.canonical_url"
     };
 }
 

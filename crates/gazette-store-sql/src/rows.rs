@@ -189,6 +189,7 @@ pub struct SummaryRow {
     legacy_comments: i64,
     section_slug: Option<String>,
     section_name: Option<String>,
+    canonical_url: Option<String>,
 }
 
 pub struct NamedRow {
@@ -230,6 +231,7 @@ impl SummaryRow {
                 self.comments,
                 self.legacy_comments,
             ),
+            canonical_url: self.canonical_url,
         })
     }
 }
@@ -358,6 +360,7 @@ mod from_rusqlite {
                 legacy_comments: r.get("legacy_comments")?,
                 section_slug: r.get("section_slug")?,
                 section_name: r.get("section_name")?,
+                canonical_url: r.get("canonical_url")?,
             })
         }
     }

@@ -906,6 +906,19 @@ async fn syndicated_copy_keeps_its_original_address(ctx: &Ctx) {
         .await
         .unwrap();
     assert_eq!(listed.iter().map(|e| e.id).collect::<Vec<_>>(), [own]);
+    // Listings carry it (the news sitemap leaves such stories out).
+    let listed = store
+        .articles_published_between(at(2025, 11, 24, 0).timestamp(), now(), now(), 10)
+        .await
+        .unwrap();
+    let listed_url = |id| {
+        listed
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.canonical_url.clone())
+    };
+    assert_eq!(listed_url(one.id), Some(Some(original.to_owned())));
+    assert_eq!(listed_url(own), Some(None));
     // Saving without it makes the story the newsroom's own again.
     carried.canonical_url = None;
     store.save_article(&carried, now()).await.unwrap();

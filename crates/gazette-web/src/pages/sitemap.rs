@@ -171,7 +171,8 @@ pub async fn news(State(state): State<AppState>) -> Result<Response, AppError> {
     );
     let name = escape(&core.newsroom.name).into_owned();
     let lang = escape(&core.newsroom.language).into_owned();
-    for s in stories {
+    // Another publication's story we carry is theirs to list.
+    for s in stories.iter().filter(|s| s.canonical_url.is_none()) {
         let Some(published) = &s.published_at else {
             continue;
         };

@@ -522,7 +522,7 @@ engines!(
     syndicated_copy_names_the_original_as_canonical,
     |engine: Engine| async move {
         let app = TestApp::spawn(engine).await;
-        app.story("own", "Our Own Story", days_ago(2)).await;
+        app.story("own", "Our Own Story", days_ago(1)).await;
         add(&app, "ed@example.org", Role::Editor).await;
         let ed = signed_in(&app, "ed@example.org").await;
         let original = "https://www.azatutyun.am/a/33000001.html?x=1&y=2";
@@ -566,6 +566,9 @@ engines!(
         let sitemap = app.text("/sitemaps/stories-0.xml").await;
         assert!(sitemap.contains("/articles/our-own-story<"), "{sitemap}");
         assert!(!sitemap.contains("carried-from-a-partner"), "{sitemap}");
+        let news = app.text("/news-sitemap.xml").await;
+        assert!(news.contains("/articles/our-own-story<"), "{news}");
+        assert!(!news.contains("carried-from-a-partner"), "{news}");
         // The editor shows it again, and a bad address is named, not saved.
         let edit = format!("/admin/stories/{id}");
         let (_, form) = page(&app, &ed, &edit).await;
