@@ -288,7 +288,11 @@ pub async fn microcache(State(state): State<AppState>, req: Request, next: Next)
                 Ok(page) if forgettings.load(Ordering::Acquire) != before => {
                     Err(Uncached::Page(Box::new(page)))
                 }
-                Ok(page) => Ok(Arc::new(page)),
+                // Kept: a large body may leave by sendfile from now on.
+                Ok(page) => Ok(Arc::new(Page {
+                    body: crate::sendfile::filed(page.body),
+                    ..page
+                })),
                 Err(resp) => Err(Uncached::Plain(Plain::read(resp).await)),
             }
         })
@@ -384,7 +388,6 @@ impl Page {
                 return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
             }
         };
-        let body = crate::sendfile::filed(body);
         let hash = validator(&body, &stamps.0);
         let etag = HeaderValue::from_str(&format!("\"{}\"", &hash.to_hex()[..20]))
             .expect("hex is a valid header");
