@@ -11,9 +11,7 @@ use crate::util::{TOKEN, TestApp, days_ago, test_config};
 engines!(
     pages_come_from_memory_until_they_expire_or_moderation_clears_them,
     |engine: Engine| async move {
-        let mut config = test_config();
-        config.page_cache_ttl = Duration::from_secs(60);
-        let app = TestApp::with_config(engine, config).await;
+        let app = with_page_cache(engine, 60).await;
         let mut input = sample("k", "First Headline", days_ago(1));
         let saved = app.core.save_article(&input).await.unwrap();
         let path = format!("/articles/{}", saved.slug);
@@ -79,9 +77,7 @@ engines!(
 engines!(
     hits_and_staff_pages_are_never_cached,
     |engine: Engine| async move {
-        let mut config = test_config();
-        config.page_cache_ttl = Duration::from_secs(60);
-        let app = TestApp::with_config(engine, config).await;
+        let app = with_page_cache(engine, 60).await;
         let (id, _) = app.story("a", "Story", days_ago(1)).await;
         for ip in ["192.0.2.1", "192.0.2.2"] {
             assert_eq!(
@@ -171,6 +167,13 @@ engines!(
     }
 );
 
+/// An app whose pages are kept for `seconds`.
+async fn with_page_cache(engine: Engine, seconds: u64) -> TestApp {
+    let mut config = test_config();
+    config.page_cache_ttl = Duration::from_secs(seconds);
+    TestApp::with_config(engine, config).await
+}
+
 async fn cached_get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
     let mut req = app
         .http
@@ -185,9 +188,7 @@ async fn cached_get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqw
 engines!(
     a_change_forgets_only_the_pages_it_makes_stale,
     |engine: Engine| async move {
-        let mut config = test_config();
-        config.page_cache_ttl = Duration::from_secs(600);
-        let app = TestApp::with_config(engine, config).await;
+        let app = with_page_cache(engine, 600).await;
         let mut a = sample("a", "Story A", days_ago(2));
         a.sections = vec!["Arts".into()];
         let a_id = app.core.save_article(&a).await.unwrap().id;
@@ -237,9 +238,7 @@ engines!(
 engines!(
     pages_revalidate_and_come_compressed_once,
     |engine: Engine| async move {
-        let mut config = test_config();
-        config.page_cache_ttl = Duration::from_secs(60);
-        let app = TestApp::with_config(engine, config).await;
+        let app = with_page_cache(engine, 60).await;
         app.story("a", "Story", days_ago(1)).await;
         let plain = cached_get(&app, "/", &[]).await;
         assert_eq!(plain.status(), 200);
@@ -293,9 +292,7 @@ engines!(
 engines!(
     a_large_page_leaves_from_its_file_byte_for_byte,
     |engine: Engine| async move {
-        let mut config = test_config();
-        config.page_cache_ttl = Duration::from_secs(60);
-        let app = TestApp::with_config(engine, config).await;
+        let app = with_page_cache(engine, 60).await;
         let mut input = sample("long", "A Very Long Report", days_ago(1));
         input.body_html = (0..1500)
             .map(|i| format!("<p>Paragraph {i} of the council's long report on the harbour.</p>\n"))
@@ -386,26 +383,15 @@ engines!(
             assert_eq!(r.status(), 304, "{k} after a render that shows the same");
         }
         // The older copy's form still takes a comment.
-        let field = |page: &str, name: &str| {
-            let at = page.find(&format!("name=\"{name}\" value=\"")).unwrap() + name.len() + 15;
-            page[at..at + page[at..].find('"').unwrap()].to_owned()
-        };
-        let r = app
-            .http
-            .post(app.url(&format!("{path}/comments")))
-            .header("Origin", app.base.as_str())
-            .form(&[
-                ("name", "Lusine"),
-                ("email", ""),
-                ("body", "Read it this morning."),
-                ("ts", &field(&first, "ts")),
-                ("token", &field(&first, "token")),
-                ("reply_to", ""),
-                ("website", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let fields = crate::comments::form_fields(&first);
+        let r = crate::comments::post(
+            &app,
+            &path,
+            &fields,
+            &[("name", "Lusine"), ("body", "Read it this morning.")],
+            "203.0.113.7",
+        )
+        .await;
         assert!(
             r.status().is_success() || r.status().is_redirection(),
             "{}",

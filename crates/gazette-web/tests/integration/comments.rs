@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use crate::util::{FIREFOX, TOKEN, TestApp, days_ago, test_config};
 
 /// The comment form's hidden fields, as a reader's browser would send them.
-fn form_fields(html: &str) -> HashMap<String, String> {
+pub(crate) fn form_fields(html: &str) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for name in ["ts", "token", "reply_to"] {
         let key = format!("name=\"{name}\" value=\"");
@@ -39,7 +39,7 @@ async fn from_another_site(
         .unwrap()
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     path: &str,
     fields: &HashMap<String, String>,
